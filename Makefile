@@ -1,0 +1,47 @@
+# Massar — the two commands a newcomer needs are `make demo` and `make test`.
+# Only Python >= 3.11 and make are required: uv is bootstrapped into .uv/ and installs the rest.
+
+PYTHON ?= python3
+UV_VERSION := 0.13.8
+UV := .uv/bin/uv
+RUN := $(UV) run --frozen --no-sync
+PORT ?= 8000
+DEMO_ENV := DEBUG=1
+
+.PHONY: demo test install lint format seed serve messages check-messages bench clean
+
+$(UV):
+	$(PYTHON) -m venv .uv
+	.uv/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+.venv/.synced: $(UV) pyproject.toml uv.lock
+	$(UV) sync --frozen
+	@touch $@
+
+install: .venv/.synced
+
+demo: install
+	$(DEMO_ENV) $(RUN) python manage.py migrate --no-input
+	$(DEMO_ENV) $(RUN) python manage.py seed_demo
+	@echo "Massar demo: http://127.0.0.1:$(PORT)/  (logins in README.md, password massar-demo)"
+	$(DEMO_ENV) $(RUN) python manage.py runserver 127.0.0.1:$(PORT)
+
+test: install
+	$(RUN) pytest
+
+lint: install
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+	$(RUN) lint-imports
+	MASSAR_ALLOW_INSECURE_KEY=1 $(RUN) python manage.py makemigrations --check --dry-run
+
+format: install
+	$(RUN) ruff check --fix .
+	$(RUN) ruff format .
+
+messages: install
+	MASSAR_ALLOW_INSECURE_KEY=1 $(RUN) python manage.py makemessages -l ar -l fr --no-location --ignore=.venv --ignore=.uv
+	MASSAR_ALLOW_INSECURE_KEY=1 $(RUN) python manage.py compilemessages --ignore=.venv --ignore=.uv
+
+clean:
+	rm -rf .uv .venv var

@@ -1,0 +1,77 @@
+"""The one scoping primitive: what an actor may read, from their active role assignments.
+
+Every read in every app starts from ``scope_for(actor)``; every object fetched from user input goes
+through an ``access_*`` function that applies it. The rules are here and nowhere else:
+
+- national administrator: the whole country;
+- academy officer: the establishments of their academy;
+- directorate officer: the establishments of their directorate;
+- director, staff, teacher, parent, student: their establishment (later apps narrow teachers to
+  their classes, parents to their children and students to themselves);
+- anyone else (no active assignment, inactive or anonymous user): nothing.
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from massar.core.scoping import NO_SCOPE, Scope
+
+from .models import Role, RoleAssignment
+
+_CACHE_ATTRIBUTE = "_massar_scope"
+
+
+def active_assignments(user):
+    today = timezone.localdate()
+    return (
+        RoleAssignment.objects.filter(user=user, starts_on__lte=today)
+        .exclude(ends_on__lt=today)
+        .select_related("academy", "directorate", "establishment")
+    )
+
+
+def scope_for(actor) -> Scope:
+    """The scope of ``actor``; cached on the user object for the length of a request."""
+    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        return NO_SCOPE
+    cached = getattr(actor, _CACHE_ATTRIBUTE, None)
+    if cached is not None:
+        return cached
+    national = False
+    academies: set[int] = set()
+    directorates: set[int] = set()
+    establishments: set[int] = set()
+    roles: set[str] = set()
+    for assignment in active_assignments(actor).only(
+        "role", "academy_id", "directorate_id", "establishment_id"
+    ):
+        roles.add(assignment.role)
+        if assignment.role == Role.NATIONAL_ADMIN:
+            national = True
+        elif assignment.academy_id:
+            academies.add(assignment.academy_id)
+        elif assignment.directorate_id:
+            directorates.add(assignment.directorate_id)
+        elif assignment.establishment_id:
+            establishments.add(assignment.establishment_id)
+    scope = Scope(
+        user_id=actor.pk,
+        national=national,
+        academy_ids=frozenset(academies),
+        directorate_ids=frozenset(directorates),
+        establishment_ids=frozenset(establishments),
+        roles=frozenset(roles),
+    )
+    setattr(actor, _CACHE_ATTRIBUTE, scope)
+    return scope
+
+
+def forget_scope(actor) -> None:
+    """Drop the cached scope (after the actor's assignments changed)."""
+    if hasattr(actor, _CACHE_ATTRIBUTE):
+        delattr(actor, _CACHE_ATTRIBUTE)
+
+
+def is_national_admin(actor) -> bool:
+    return scope_for(actor).national

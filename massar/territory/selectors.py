@@ -1,0 +1,98 @@
+"""Reads of territory data, always from an actor's scope."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+
+from massar.core.choices import Area, CycleCode, Sector
+from massar.core.scoping import Scope
+
+from .models import Academy, Directorate, Establishment, SchoolYear
+
+
+def establishment_detail_queryset() -> QuerySet[Establishment]:
+    return Establishment.objects.select_related(
+        "academy", "directorate", "commune", "central_school"
+    ).prefetch_related("cycles", "satellites")
+
+
+@dataclass(frozen=True)
+class EstablishmentFilters:
+    """Validated filters of the establishment directory (the edges parse and validate them)."""
+
+    q: str = ""
+    academy: str = ""
+    directorate: str = ""
+    cycle: str = ""
+    area: str = ""
+    sector: str = ""
+
+    def __post_init__(self):
+        for value, choices in (
+            (self.cycle, CycleCode.values),
+            (self.area, Area.values),
+            (self.sector, Sector.values),
+        ):
+            if value and value not in choices:
+                raise ValueError(value)
+
+
+def establishment_list(*, scope: Scope, filters: EstablishmentFilters) -> QuerySet[Establishment]:
+    """Establishments the actor may read, filtered, in code order, cycles prefetched."""
+    queryset = scope.filter_establishments(
+        Establishment.objects.select_related("academy", "directorate", "commune")
+    )
+    if filters.q:
+        term = filters.q.strip()
+        queryset = queryset.filter(
+            Q(code__iexact=term) | Q(name_ar__icontains=term) | Q(name_fr__icontains=term)
+        )
+    if filters.academy:
+        queryset = queryset.filter(academy__code=filters.academy)
+    if filters.directorate:
+        queryset = queryset.filter(directorate__code=filters.directorate)
+    if filters.cycle:
+        queryset = queryset.filter(cycles__cycle=filters.cycle)
+    if filters.area:
+        queryset = queryset.filter(area=filters.area)
+    if filters.sector:
+        queryset = queryset.filter(sector=filters.sector)
+    return queryset.prefetch_related("cycles").order_by("code")
+
+
+def academies_in_scope(*, scope: Scope) -> QuerySet[Academy]:
+    return scope.filter_academies(Academy.objects.all()).order_by("code")
+
+
+def directorates_in_scope(*, scope: Scope) -> QuerySet[Directorate]:
+    return scope.filter_directorates(Directorate.objects.select_related("academy")).order_by("code")
+
+
+def academies_with_counts(*, scope: Scope) -> QuerySet[Academy]:
+    """Academies in scope with their numbers of directorates and establishments (one query)."""
+    return academies_in_scope(scope=scope).annotate(
+        directorate_count=Count("directorates", distinct=True),
+        establishment_count=Count("establishments", distinct=True),
+    )
+
+
+def directorates_with_counts(*, scope: Scope) -> QuerySet[Directorate]:
+    """Directorates in scope with establishment counts by sector and area (one query)."""
+    return directorates_in_scope(scope=scope).annotate(
+        establishment_count=Count("establishments", distinct=True),
+        public_count=Count(
+            "establishments", filter=Q(establishments__sector=Sector.PUBLIC), distinct=True
+        ),
+        private_count=Count(
+            "establishments", filter=Q(establishments__sector=Sector.PRIVATE), distinct=True
+        ),
+        rural_count=Count(
+            "establishments", filter=Q(establishments__area=Area.RURAL), distinct=True
+        ),
+    )
+
+
+def current_school_year() -> SchoolYear | None:
+    return SchoolYear.objects.filter(is_current=True).first()

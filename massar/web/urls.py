@@ -1,0 +1,3 @@
+"""Pages of the web shell."""
+
+urlpatterns: list = []
