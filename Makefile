@@ -8,7 +8,7 @@ RUN := $(UV) run --frozen --no-sync
 PORT ?= 8000
 DEMO_ENV := DEBUG=1
 
-.PHONY: demo test install lint format seed serve messages check-messages bench clean
+.PHONY: demo test install lint format messages bench clean
 
 $(UV):
 	$(PYTHON) -m venv .uv
@@ -45,3 +45,6 @@ messages: install
 
 clean:
 	rm -rf .uv .venv var
+
+bench: install
+	$(RUN) python benchmarks/territory_scope.py

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from massar.core.choices import Area, CycleCode, Sector
 from massar.core.scoping import Scope
@@ -70,27 +71,33 @@ def directorates_in_scope(*, scope: Scope) -> QuerySet[Directorate]:
     return scope.filter_directorates(Directorate.objects.select_related("academy")).order_by("code")
 
 
+def _count_of(model, *, key: str, **conditions) -> Coalesce:
+    """Correlated ``COUNT(*)`` of ``model`` rows whose ``key`` is the outer row (no fan-out)."""
+    rows = (
+        model.objects.filter(**{key: OuterRef("pk")}, **conditions)
+        .order_by()
+        .values(key)
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+
 def academies_with_counts(*, scope: Scope) -> QuerySet[Academy]:
     """Academies in scope with their numbers of directorates and establishments (one query)."""
     return academies_in_scope(scope=scope).annotate(
-        directorate_count=Count("directorates", distinct=True),
-        establishment_count=Count("establishments", distinct=True),
+        directorate_count=_count_of(Directorate, key="academy"),
+        establishment_count=_count_of(Establishment, key="academy"),
     )
 
 
 def directorates_with_counts(*, scope: Scope) -> QuerySet[Directorate]:
     """Directorates in scope with establishment counts by sector and area (one query)."""
     return directorates_in_scope(scope=scope).annotate(
-        establishment_count=Count("establishments", distinct=True),
-        public_count=Count(
-            "establishments", filter=Q(establishments__sector=Sector.PUBLIC), distinct=True
-        ),
-        private_count=Count(
-            "establishments", filter=Q(establishments__sector=Sector.PRIVATE), distinct=True
-        ),
-        rural_count=Count(
-            "establishments", filter=Q(establishments__area=Area.RURAL), distinct=True
-        ),
+        establishment_count=_count_of(Establishment, key="directorate"),
+        public_count=_count_of(Establishment, key="directorate", sector=Sector.PUBLIC),
+        private_count=_count_of(Establishment, key="directorate", sector=Sector.PRIVATE),
+        rural_count=_count_of(Establishment, key="directorate", area=Area.RURAL),
     )
 
 
