@@ -6,8 +6,10 @@ through an ``access_*`` function that applies it. The rules are here and nowhere
 - national administrator: the whole country;
 - academy officer: the establishments of their academy;
 - directorate officer: the establishments of their directorate;
-- director, staff, teacher, parent, student: their establishment (later apps narrow teachers to
-  their classes, parents to their children and students to themselves);
+- director and staff: their establishment and its satellite schools, which the central school
+  runs;
+- teacher, parent, student: their establishment (later apps narrow teachers to their classes,
+  parents to their children and students to themselves);
 - anyone else (no active assignment, inactive or anonymous user): nothing.
 """
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from massar.core.scoping import NO_SCOPE, Scope
+from massar.territory.models import Establishment
 
 from .models import Role, RoleAssignment
 
@@ -43,6 +46,7 @@ def scope_for(actor) -> Scope:
     directorates: set[int] = set()
     establishments: set[int] = set()
     roles: set[str] = set()
+    running: set[int] = set()  # establishments run by the actor (director, staff)
     for assignment in active_assignments(actor).only(
         "role", "academy_id", "directorate_id", "establishment_id"
     ):
@@ -55,6 +59,12 @@ def scope_for(actor) -> Scope:
             directorates.add(assignment.directorate_id)
         elif assignment.establishment_id:
             establishments.add(assignment.establishment_id)
+            if assignment.role in (Role.DIRECTOR, Role.STAFF):
+                running.add(assignment.establishment_id)
+    if running:
+        establishments.update(
+            Establishment.objects.filter(central_school_id__in=running).values_list("id", flat=True)
+        )
     scope = Scope(
         user_id=actor.pk,
         national=national,

@@ -28,7 +28,7 @@ def visible_codes(user) -> set[str]:
         ("directorate_officer_b1", {"21010B", "21011S"}),
         ("director_a1", {"11565V"}),
         ("director_a2", {"12001C"}),
-        ("director_b1", {"21010B"}),
+        ("director_b1", {"21010B", "21011S"}),
         ("staff_a1", {"11565V"}),
         ("teacher_a1", {"11565V"}),
         ("parent_a1", {"11565V"}),

@@ -1,0 +1,47 @@
+"""Pages of the establishment directory: a scoped, searchable list and a detail page."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+
+from massar.core.errors import NotFound
+
+from .access import access_establishment_by_code
+from .forms import EstablishmentFilterForm
+from .selectors import EstablishmentFilters, establishment_list
+
+PAGE_SIZE = 25
+
+
+@login_required
+def establishment_list_view(request):
+    scope = request.scope
+    form = EstablishmentFilterForm(request.GET or None, scope=scope)
+    filters = form.filters() if form.is_valid() else EstablishmentFilters()
+    queryset = establishment_list(scope=scope, filters=filters)
+    # get_page() answers the last page for a number past the end and the first for garbage.
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "invalid": form.is_bound and not form.is_valid(),
+    }
+    template = "territory/establishment_list.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#results"
+    return render(request, template, context)
+
+
+@login_required
+def establishment_detail_view(request, code: str):
+    try:
+        establishment = access_establishment_by_code(scope=request.scope, code=code)
+    except NotFound as error:
+        raise Http404 from error
+    return render(request, "territory/establishment_detail.html", {"establishment": establishment})
