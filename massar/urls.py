@@ -1,8 +1,10 @@
 """Root URL configuration: the web shell, the admin for national administrators, the API."""
 
+from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
     path("", include("massar.web.urls")),
 ]
