@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "template_partials",
     "django_htmx",
+    "ninja",
     "js_lib_htmx",
     "axes",
     "simple_history",
@@ -79,6 +80,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "massar.web.middleware.ApiErrorShapeMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Axes must be last: it turns repeated failed logins into a lockout response.
     "axes.middleware.AxesMiddleware",
