@@ -1,0 +1,46 @@
+"""Property-based check of the whole API from its OpenAPI document: no input answers a 5xx.
+
+schemathesis generates requests for every operation (valid and invalid parameters and bodies)
+and sends them to the WSGI application with a valid bearer token of a cast member.
+"""
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+
+from massar.accounts.tokens import api_token_issue
+from massar.wsgi import application
+
+pytestmark = pytest.mark.django_db
+
+EXAMPLES_PER_OPERATION = 30
+
+
+def test_no_generated_request_gets_a_server_error(cast):
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) == 5
+    for operation in operations:
+        check_operation(operation, user=cast.academy_officer_a)
+
+
+def check_operation(operation, *, user) -> None:
+    @settings(
+        max_examples=EXAMPLES_PER_OPERATION,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(case=operation.as_strategy())
+    def check(case):
+        raw, _token = api_token_issue(user=user)
+        case.headers = {**(case.headers or {}), "Authorization": f"Bearer {raw}"}
+        response = case.call()
+        assert response.status_code < 500, (
+            f"{operation.method.upper()} {case.formatted_path} {case.query} {case.body!r} "
+            f"answered {response.status_code}: {response.text[:300]}"
+        )
+        if response.status_code >= 400:
+            assert set(response.json()["error"]) == {"code", "message", "details"}
+
+    check()
