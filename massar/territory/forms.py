@@ -42,12 +42,16 @@ class EstablishmentFilterForm(forms.Form):
         ]
 
     def filters(self) -> EstablishmentFilters:
+        """The filters that are valid; an invalid one is left out (and reported by the page)."""
+        if not self.is_bound:
+            return EstablishmentFilters()
+        self.is_valid()
         data = self.cleaned_data
         return EstablishmentFilters(
-            q=data["q"].strip(),
-            academy=data["academy"],
-            directorate=data["directorate"],
-            cycle=data["cycle"],
-            area=data["area"],
-            sector=data["sector"],
+            q=data.get("q", "").strip(),
+            academy=data.get("academy", ""),
+            directorate=data.get("directorate", ""),
+            cycle=data.get("cycle", ""),
+            area=data.get("area", ""),
+            sector=data.get("sector", ""),
         )

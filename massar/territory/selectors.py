@@ -48,7 +48,7 @@ def establishment_list(*, scope: Scope, filters: EstablishmentFilters) -> QueryS
     if filters.q:
         term = filters.q.strip()
         queryset = queryset.filter(
-            Q(code__iexact=term) | Q(name_ar__icontains=term) | Q(name_fr__icontains=term)
+            Q(code__istartswith=term) | Q(name_ar__icontains=term) | Q(name_fr__icontains=term)
         )
     if filters.academy:
         queryset = queryset.filter(academy__code=filters.academy)
@@ -98,6 +98,37 @@ def directorates_with_counts(*, scope: Scope) -> QuerySet[Directorate]:
         public_count=_count_of(Establishment, key="directorate", sector=Sector.PUBLIC),
         private_count=_count_of(Establishment, key="directorate", sector=Sector.PRIVATE),
         rural_count=_count_of(Establishment, key="directorate", area=Area.RURAL),
+    )
+
+
+def directorates_overseen_with_counts(*, scope: Scope) -> QuerySet[Directorate]:
+    """Directorates an academy or directorate officer oversees, with their counts (one query).
+
+    Only the directorates of the officer's academies and their own directorates: a directorate
+    that is merely visible through an establishment role is not "overseen".
+    """
+    if not (scope.academy_ids or scope.directorate_ids):
+        return Directorate.objects.none()
+    return directorates_with_counts(scope=scope).filter(
+        Q(academy_id__in=sorted(scope.academy_ids)) | Q(id__in=sorted(scope.directorate_ids))
+    )
+
+
+def establishments_overseen(*, scope: Scope) -> QuerySet[Establishment]:
+    """Establishments of the directorates a directorate officer oversees, in code order."""
+    if not scope.directorate_ids:
+        return Establishment.objects.none()
+    return establishment_list(scope=scope, filters=EstablishmentFilters()).filter(
+        directorate_id__in=sorted(scope.directorate_ids)
+    )
+
+
+def establishments_assigned(*, scope: Scope) -> QuerySet[Establishment]:
+    """Establishments the actor works or studies in (with the satellites a director runs)."""
+    if not scope.establishment_ids:
+        return Establishment.objects.none()
+    return establishment_list(scope=scope, filters=EstablishmentFilters()).filter(
+        id__in=sorted(scope.establishment_ids)
     )
 
 

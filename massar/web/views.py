@@ -1,4 +1,13 @@
-"""The home page: what the actor's role and scope cover, at a glance."""
+"""The home page: what the actor's roles and scope cover, at a glance.
+
+One page serves every role; each section appears for the roles it concerns:
+
+- national administrator: the academies, with their numbers of directorates and establishments;
+- academy officer: the directorates of the academy, with their establishment counts;
+- directorate officer: the directorate with its counts, and its establishments;
+- director, staff, teacher, parent, student: their establishment (a director's satellites too);
+- no role: a message saying so, and nothing else.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +16,10 @@ from django.shortcuts import render
 
 from massar.accounts.scope import active_assignments
 from massar.territory.selectors import (
-    EstablishmentFilters,
     academies_with_counts,
-    directorates_with_counts,
-    establishment_list,
+    directorates_overseen_with_counts,
+    establishments_assigned,
+    establishments_overseen,
 )
 
 #: How many establishments a directorate officer's home lists before linking to the directory.
@@ -24,28 +33,21 @@ def home(request):
         "assignments": list(active_assignments(request.user).order_by("role")),
         "academies": None,
         "directorates": None,
-        "directorate_establishments": None,
+        "overseen_establishments": None,
+        "overseen_establishment_total": 0,
         "own_establishments": None,
     }
     if scope.national:
         context["academies"] = list(academies_with_counts(scope=scope))
-    if scope.academy_ids:
-        context["directorates"] = list(
-            directorates_with_counts(scope=scope).filter(academy_id__in=scope.academy_ids)
-        )
+    if scope.academy_ids or scope.directorate_ids:
+        context["directorates"] = list(directorates_overseen_with_counts(scope=scope))
     if scope.directorate_ids:
-        context["directorates"] = (context["directorates"] or []) + list(
-            directorates_with_counts(scope=scope).filter(id__in=scope.directorate_ids)
+        overseen = establishments_overseen(scope=scope)
+        shown = list(overseen[:HOME_ESTABLISHMENT_LIMIT])
+        context["overseen_establishments"] = shown
+        context["overseen_establishment_total"] = (
+            len(shown) if len(shown) < HOME_ESTABLISHMENT_LIMIT else overseen.count()
         )
-        establishments = establishment_list(scope=scope, filters=EstablishmentFilters()).filter(
-            directorate_id__in=scope.directorate_ids
-        )
-        context["directorate_establishments"] = list(establishments[:HOME_ESTABLISHMENT_LIMIT])
-        context["directorate_establishment_total"] = establishments.count()
     if scope.establishment_ids:
-        context["own_establishments"] = list(
-            establishment_list(scope=scope, filters=EstablishmentFilters()).filter(
-                id__in=scope.establishment_ids
-            )
-        )
+        context["own_establishments"] = list(establishments_assigned(scope=scope))
     return render(request, "web/home.html", context)
