@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.contrib import admin
 from django.urls import reverse
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +16,13 @@ class NavItem:
     key: str
     label: str
     url: str
+
+
+@dataclass(frozen=True)
+class LanguageChoice:
+    code: str
+    name: str  # in its own language and script, so that anyone can find theirs
+    current: bool
 
 
 def navigation(request) -> list[NavItem]:
@@ -27,17 +36,27 @@ def navigation(request) -> list[NavItem]:
         items.append(
             NavItem("establishments", _("Establishments"), reverse("territory:establishment_list"))
         )
-    if scope.national:
+    # Offered only to whom the admin site itself lets in, so the link never leads to a refusal.
+    if scope.national and admin.site.has_permission(request):
         items.append(NavItem("admin", _("National administration"), reverse("admin:index")))
     items.append(NavItem("password", _("Password"), reverse("password_change")))
     return items
 
 
+def languages(current: str) -> list[LanguageChoice]:
+    return [
+        LanguageChoice(code, get_language_info(code)["name_local"], code == current)
+        for code, _name in settings.LANGUAGES
+    ]
+
+
 def shell(request):
-    language = get_language() or "ar"
-    info = get_language_info(language)
+    language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    choices = languages(language)
     return {
         "shell_language": language,
-        "shell_direction": "rtl" if info["bidi"] else "ltr",
+        "shell_direction": "rtl" if get_language_info(language)["bidi"] else "ltr",
+        "shell_languages": choices,
+        "shell_other_languages": [choice for choice in choices if not choice.current],
         "shell_navigation": navigation(request),
     }

@@ -5,6 +5,9 @@ from django.urls import include, path
 
 from . import views
 
+# The password pages have their own template names: the admin app ships templates under the
+# default names, and the first installed app would win.
+
 urlpatterns = [
     path("", views.home, name="home"),
     path(
@@ -12,15 +15,17 @@ urlpatterns = [
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
         name="login",
     ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),  # POST only
     path(
         "accounts/password/",
-        auth_views.PasswordChangeView.as_view(),
+        auth_views.PasswordChangeView.as_view(template_name="registration/password_change.html"),
         name="password_change",
     ),
     path(
         "accounts/password/done/",
-        auth_views.PasswordChangeDoneView.as_view(),
+        auth_views.PasswordChangeDoneView.as_view(
+            template_name="registration/password_changed.html"
+        ),
         name="password_change_done",
     ),
     path("", include("massar.territory.urls")),

@@ -2,12 +2,43 @@
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 pytestmark = pytest.mark.django_db
 
 
-def login(client, username, password):
-    return client.post("/accounts/login/", {"username": username, "password": password})
+def login(client, username, password, **extra):
+    return client.post("/accounts/login/", {"username": username, "password": password, **extra})
+
+
+def in_french(message: str) -> str:
+    with translation.override("fr"):
+        return translation.gettext(message)
+
+
+def test_the_login_page_has_labelled_fields(client):
+    content = client.get("/accounts/login/").content.decode()
+    assert '<form method="post" action="/accounts/login/" id="login-form"' in content
+    assert '<label for="id_username">' in content
+    assert '<label for="id_password">' in content
+    assert 'autocomplete="current-password"' in content
+    assert 'id="login-submit"' in content
+
+
+def test_logging_in_goes_back_to_the_page_asked_for(client, cast):
+    response = login(
+        client, cast.director_a1.username, cast.password, next="/establishments/11565V/"
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/establishments/11565V/"
+
+
+def test_logging_in_never_sends_to_another_host(client, cast):
+    response = login(
+        client, cast.director_a1.username, cast.password, next="https://example.org/phish"
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/"
 
 
 def test_the_right_password_logs_in_and_lands_on_the_home_page(client, cast):
@@ -31,9 +62,13 @@ def test_five_failures_lock_the_account_even_for_the_right_password(client, cast
     username = cast.director_a1.username
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
         assert login(client, username, "wrong").status_code == 200
+    client.post("/i18n/setlang/", {"language": "fr", "next": "/"})
     locked = login(client, username, "wrong")
     assert locked.status_code == 429
-    assert 'id="locked-out"' in locked.content.decode()
+    content = locked.content.decode()
+    assert 'id="locked-out"' in content
+    assert f"<h1>{in_french('Account temporarily locked')}</h1>" in content
+    assert '<html lang="fr" dir="ltr">' in content
     again = login(client, username, cast.password)
     assert again.status_code == 429
     assert client.get("/").status_code == 302
@@ -59,8 +94,17 @@ def test_logout_is_a_post_and_ends_the_session(client, cast):
     assert client.get("/").status_code == 302
 
 
+def test_the_password_change_page_is_the_shell_s_own(client, cast):
+    client.force_login(cast.director_a1)
+    content = client.get("/accounts/password/").content.decode()
+    assert 'id="password-change-form"' in content
+    assert '<label for="id_old_password">' in content
+    assert 'id="nav-password" aria-current="page"' in content
+
+
 def test_password_change_needs_the_old_password(client, cast):
     client.force_login(cast.director_a1)
+    client.post("/i18n/setlang/", {"language": "fr", "next": "/"})
     refused = client.post(
         "/accounts/password/",
         {
@@ -71,6 +115,9 @@ def test_password_change_needs_the_old_password(client, cast):
     )
     assert refused.status_code == 200
     assert "errorlist" in refused.content.decode()
+    assert "Votre ancien mot de passe est incorrect" in refused.content.decode()
+    cast.director_a1.refresh_from_db()
+    assert cast.director_a1.check_password(cast.password)
     changed = client.post(
         "/accounts/password/",
         {
@@ -81,6 +128,7 @@ def test_password_change_needs_the_old_password(client, cast):
     )
     assert changed.status_code == 302
     assert changed["Location"] == "/accounts/password/done/"
+    assert 'id="password-changed"' in client.get("/accounts/password/done/").content.decode()
     cast.director_a1.refresh_from_db()
     assert cast.director_a1.check_password("a-Longer-passphrase-2026")
 
@@ -88,10 +136,13 @@ def test_password_change_needs_the_old_password(client, cast):
 def test_sessions_expire(client, cast):
     assert settings.SESSION_COOKIE_AGE <= 12 * 3600
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
-    login(client, cast.director_a1.username, cast.password)
-    client.session.set_expiry(-1)  # an expired session
+    response = login(client, cast.director_a1.username, cast.password)
+    cookie = response.cookies[settings.SESSION_COOKIE_NAME]
+    assert cookie["expires"] == ""  # a browser-session cookie: closing the browser ends it
+    assert cookie["httponly"] is True
+    assert client.get("/").status_code == 200
     session = client.session
-    session.set_expiry(-1)
+    session.set_expiry(-1)  # the server-side lifetime has run out
     session.save()
     assert client.get("/").status_code == 302
 
