@@ -4,7 +4,8 @@
 
 Without this, ``LocaleMiddleware`` would follow the ``Accept-Language`` header and most browsers
 would get French or English. A visitor switches language with the switch in the header (a cookie);
-a logged-in user's preferred language applies when no cookie is set.
+logging in sets the cookie to the user's preferred language when none is set
+(``massar.web.views.LoginView``).
 """
 
 from django.conf import settings

@@ -11,6 +11,8 @@ One page serves every role; each section appears for the roles it concerns:
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
@@ -51,3 +53,25 @@ def home(request):
     if scope.establishment_ids:
         context["own_establishments"] = list(establishments_assigned(scope=scope))
     return render(request, "web/home.html", context)
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login, which also switches to the user's preferred language on success.
+
+    A language the visitor already chose with the switch (the cookie) is kept.
+    """
+
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if settings.LANGUAGE_COOKIE_NAME not in self.request.COOKIES:
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                form.get_user().preferred_language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            )
+        return response

@@ -151,3 +151,19 @@ def test_passwords_are_hashed_with_argon2_in_production_settings():
     from massar import settings as production
 
     assert production.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+
+
+def test_logging_in_switches_to_the_users_preferred_language(client, cast):
+    cast.parent_a1.preferred_language = "fr"
+    cast.parent_a1.save(update_fields=["preferred_language"])
+    response = login(client, cast.parent_a1.username, cast.password)
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "fr"
+    assert '<html lang="fr" dir="ltr">' in client.get("/").content.decode()
+
+
+def test_a_language_chosen_before_logging_in_is_kept(client, cast):
+    cast.parent_a1.preferred_language = "fr"
+    cast.parent_a1.save(update_fields=["preferred_language"])
+    client.post("/i18n/setlang/", {"language": "ar", "next": "/"})
+    login(client, cast.parent_a1.username, cast.password)
+    assert '<html lang="ar" dir="rtl">' in client.get("/").content.decode()
