@@ -8,7 +8,7 @@ RUN := $(UV) run --frozen --no-sync
 PORT ?= 8000
 DEMO_ENV := DEBUG=1
 
-.PHONY: demo test install lint format messages bench clean
+.PHONY: demo test install lint format messages api-docs bench clean
 
 $(UV):
 	$(PYTHON) -m venv .uv
@@ -42,6 +42,9 @@ format: install
 messages: install
 	MASSAR_ALLOW_INSECURE_KEY=1 $(RUN) python manage.py makemessages -l ar -l fr --no-location --ignore=.venv --ignore=.uv
 	MASSAR_ALLOW_INSECURE_KEY=1 $(RUN) python manage.py compilemessages --ignore=.venv --ignore=.uv
+
+api-docs: install
+	MASSAR_ALLOW_INSECURE_KEY=1 $(RUN) python manage.py export_openapi_schema --api massar.web.api.api --output docs/api/openapi.json --indent 2
 
 clean:
 	rm -rf .uv .venv var
