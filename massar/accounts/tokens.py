@@ -58,3 +58,8 @@ def api_token_authenticate(raw: str) -> ApiToken | None:
 
 def api_token_revoke(*, token: ApiToken) -> None:
     ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def api_tokens_revoke(*, tokens) -> int:
+    """Revoke every live token of a queryset in one statement; returns how many were live."""
+    return tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
