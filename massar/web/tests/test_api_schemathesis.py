@@ -6,6 +6,8 @@ and sends them to the WSGI application with a valid bearer token of a cast membe
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 
 from massar.accounts.tokens import api_token_issue
@@ -14,6 +16,18 @@ from massar.wsgi import application
 pytestmark = pytest.mark.django_db
 
 EXAMPLES_PER_OPERATION = 30
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Calls into the WSGI application fire the request signals, whose handler closes a database
+    connection that is inside a transaction (the test's): on PostgreSQL the test would lose its
+    connection. Django's own test client disconnects the handler the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 def test_no_generated_request_gets_a_server_error(cast):
