@@ -59,9 +59,11 @@ def ensure_reference_data() -> None:
 
     from massar.curriculum.data import y2025
     from massar.curriculum.reference import load_curriculum
+    from massar.students import reference as students_reference
 
     import_module("massar.territory.migrations.0002_reference_data").load(apps, None)
     load_curriculum(apps, y2025)
+    students_reference.load(apps)
 
 
 def build_cast() -> Cast:

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "massar.territory",
     "massar.curriculum",
     "massar.accounts",
+    "massar.students",
     "massar.web",
 ]
 
@@ -218,6 +219,16 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "staticfiles"))
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
+# Uploaded documents (birth certificates, photos, scans): formats and size accepted.
+STUDENT_DOCUMENT_MAX_BYTES = int(os.environ.get("STUDENT_DOCUMENT_MAX_BYTES", str(5 * 1024 * 1024)))
+# How parents prove their phone or e-mail: "console" prints the code (development), "email"
+# sends it by e-mail; an SMS gateway plugs in the same way.
+CONTACT_CHANNEL_BACKENDS = {
+    "email": os.environ.get("EMAIL_CHANNEL", "massar.core.channels.EmailChannel"),
+    "phone": os.environ.get("SMS_CHANNEL", "massar.core.channels.ConsoleChannel"),
+}
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "massar@localhost")
 
 # --- Background tasks (Django's tasks API) ----------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -159,3 +159,34 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.key_id}"
+
+
+class ContactChannel(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    PHONE = "phone", _("Phone (SMS)")
+
+
+class ContactVerification(models.Model):
+    """A one-time code sent to a phone or e-mail address to prove that it belongs to the user.
+
+    Only a digest of the code is stored; a code expires and allows a few attempts.
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="contact_verifications", verbose_name=_("user")
+    )
+    channel = models.CharField(_("channel"), max_length=8, choices=ContactChannel.choices)
+    destination = models.CharField(_("destination"), max_length=254)
+    code_digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("contact verification")
+        verbose_name_plural = _("contact verifications")
+        indexes = [models.Index(fields=["user", "created_at"], name="contact_verif_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.channel}"

@@ -34,22 +34,34 @@ def active_assignments(user):
     )
 
 
-def scope_for(actor) -> Scope:
-    """The scope of ``actor``; cached on the user object for the length of a request."""
+def scope_for(actor, *, roles: frozenset[str] | None = None) -> Scope:
+    """The scope of ``actor``; cached on the user object for the length of a request.
+
+    ``roles`` narrows it to the assignments of those roles: the student files, for instance, are
+    read through the administrative roles only, never through a teacher's or a parent's role at
+    the same school.
+    """
     if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
         return NO_SCOPE
-    cached = getattr(actor, _CACHE_ATTRIBUTE, None)
-    if cached is not None:
-        return cached
+    cache = getattr(actor, _CACHE_ATTRIBUTE, None)
+    if cache is None:
+        cache = {}
+        setattr(actor, _CACHE_ATTRIBUTE, cache)
+    key = roles if roles is None else frozenset(roles)
+    if key in cache:
+        return cache[key]
     national = False
     academies: set[int] = set()
     directorates: set[int] = set()
     establishments: set[int] = set()
     roles: set[str] = set()
     running: set[int] = set()  # establishments run by the actor (director, staff)
-    for assignment in active_assignments(actor).only(
+    assignments = active_assignments(actor).only(
         "role", "academy_id", "directorate_id", "establishment_id"
-    ):
+    )
+    if key is not None:
+        assignments = assignments.filter(role__in=sorted(key))
+    for assignment in assignments:
         roles.add(assignment.role)
         if assignment.role == Role.NATIONAL_ADMIN:
             national = True
@@ -73,7 +85,7 @@ def scope_for(actor) -> Scope:
         establishment_ids=frozenset(establishments),
         roles=frozenset(roles),
     )
-    setattr(actor, _CACHE_ATTRIBUTE, scope)
+    cache[key] = scope
     return scope
 
 
