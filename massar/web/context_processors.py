@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 
+from massar.students.access import records_scope as scope_for_records
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -36,6 +38,8 @@ def navigation(request) -> list[NavItem]:
         items.append(
             NavItem("establishments", _("Establishments"), reverse("territory:establishment_list"))
         )
+    if not scope_for_records(request.user).is_empty:
+        items.append(NavItem("students", _("Pupils"), reverse("students:list")))
     # Offered only to whom the admin site itself lets in, so the link never leads to a refusal.
     if scope.national and admin.site.has_permission(request):
         items.append(NavItem("admin", _("National administration"), reverse("admin:index")))

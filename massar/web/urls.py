@@ -25,4 +25,5 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("", include("massar.territory.urls")),
+    path("", include("massar.students.urls")),
 ]
