@@ -59,7 +59,9 @@ def student_list(
     if filters.sex:
         queryset = queryset.filter(sex=filters.sex)
     year = school_year or SchoolYear.objects.filter(is_current=True).first()
-    current = Enrolment.objects.filter(school_year=year).select_related("level", "stream")
+    current = Enrolment.objects.filter(school_year=year).select_related(
+        "school_year", "establishment", "level", "stream"
+    )
     if filters.level or filters.status:
         enrolled = Enrolment.objects.filter(school_year=year)
         if filters.level:

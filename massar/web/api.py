@@ -19,6 +19,7 @@ from massar.accounts.api import LockedOut
 from massar.accounts.api import router as accounts_router
 from massar.accounts.api_auth import bearer
 from massar.core.errors import DomainError
+from massar.students.api import router as students_router
 from massar.territory.api import router as territory_router
 
 logger = logging.getLogger(__name__)
@@ -93,3 +94,4 @@ def unexpected_error(request, exc):
 
 api.add_router("/", accounts_router)
 api.add_router("/", territory_router)
+api.add_router("/", students_router)
