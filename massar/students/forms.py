@@ -191,3 +191,34 @@ class MergeForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"), max_length=300, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class ReRegistrationForm(forms.Form):
+    """Bulk re-registration of a level of last year into a level of this year."""
+
+    establishment = forms.ChoiceField(label=_("Establishment"))
+    from_year = forms.ChoiceField(label=_("From the school year"))
+    from_level = forms.ChoiceField(label=_("Pupils registered in"))
+    to_level = forms.ChoiceField(label=_("Re-register them in"))
+    to_stream = forms.ChoiceField(label=_("Stream"))
+
+    def __init__(self, *args, establishments, years, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.establishments = {school.code: school for school in establishments}
+        self.years = {year.code: year for year in years}
+        self.fields["establishment"].choices = [
+            (school.code, f"{school.code} · {school.name}") for school in establishments
+        ]
+        self.fields["from_year"].choices = [(year.code, year.label) for year in years]
+        cycles = {c.cycle for school in establishments for c in school.cycles.all()}
+        levels = list(Level.objects.filter(cycle__code__in=cycles).order_by("order"))
+        self.levels = {level.code: level for level in levels}
+        for name in ("from_level", "to_level"):
+            self.fields[name].choices = [(level.code, level.name) for level in levels]
+        streams = list(
+            Stream.objects.filter(level__in=levels, is_active=True).select_related("level")
+        )
+        self.streams = {stream.code: stream for stream in streams}
+        self.fields["to_stream"].choices = [
+            (stream.code, f"{stream.level.code} · {stream.name}") for stream in streams
+        ]

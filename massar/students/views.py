@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from massar.core.errors import DomainError, NotFound
-from massar.territory.models import Establishment
+from massar.territory.models import Establishment, SchoolYear
 from massar.territory.selectors import current_school_year
 from massar.territory.views import wants_fragment
 
@@ -25,6 +25,7 @@ from .forms import (
     GuardianForm,
     MergeForm,
     PlacementForm,
+    ReRegistrationForm,
     StudentFilterForm,
     StudentIdentityForm,
     student_data_from,
@@ -283,3 +284,40 @@ def student_merge_view(request, code: str):
     return render(
         request, "students/student_merge.html", {"student": survivor, "form": form}, status=status
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reregistration_view(request):
+    """Re-register a whole level of last year into this year, in one set-based write."""
+    scope = access.school_write_scope(request.user)
+    if scope.is_empty:
+        raise Http404
+    establishments = list(
+        scope.filter_establishments(Establishment.objects.prefetch_related("cycles")).order_by(
+            "code"
+        )
+    )
+    this_year = current_school_year()
+    years = list(
+        SchoolYear.objects.filter(starts_on__lt=this_year.starts_on).order_by("-starts_on")
+    )
+    form = ReRegistrationForm(request.POST or None, establishments=establishments, years=years)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            result = services.enrolments_reregister(
+                actor=request.user,
+                establishment=form.establishments[data["establishment"]],
+                from_year=form.years[data["from_year"]],
+                to_year=this_year,
+                from_level=form.levels[data["from_level"]],
+                to_level=form.levels[data["to_level"]],
+                to_stream=form.streams[data["to_stream"]],
+            )
+        except DomainError as failure:
+            form.add_error(None, failure.message)
+    status = 400 if form.errors else 200
+    context = {"form": form, "result": result, "this_year": this_year, "years": years}
+    return render(request, "students/reregistration.html", context, status=status)
