@@ -9,15 +9,20 @@ from django.db import transaction
 
 from massar.accounts.models import User
 from massar.accounts.services import role_assign, user_create
+from massar.students.models import Guardian
 from massar.territory.models import (
     Academy,
     Commune,
     Directorate,
     Establishment,
     EstablishmentCycle,
+    SchoolYear,
 )
 
+DEMO_LYCEE = "11565V"
+
 from . import data
+from .students import seed_demo_students
 
 
 @transaction.atomic
@@ -88,4 +93,21 @@ def seed_demo() -> Counter:
             establishment=schools.get(row.establishment) if row.establishment else None,
         )
         created["role assignments"] += user.role_assignments.count() - before
+
+    created.update(seed_demo_students(year=SchoolYear.objects.get(is_current=True)))
+    _link_demo_parent(created)
     return created
+
+
+def _link_demo_parent(created: Counter) -> None:
+    """The demo ``parent`` login is the father of the first pupils of the demo lycée."""
+    parent = User.objects.filter(username="parent").first()
+    if parent is None or Guardian.objects.filter(user=parent).exists():
+        return
+    fathers = Guardian.objects.filter(
+        student__establishment__code=DEMO_LYCEE, relationship="father"
+    ).order_by("student__code_massar")[:1]
+    for guardian in fathers:
+        guardian.user = parent
+        guardian.save(update_fields=["user", "updated_at"])
+        created["parent links"] += 1

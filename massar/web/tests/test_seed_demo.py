@@ -6,6 +6,7 @@ from django.core.management import call_command
 
 from massar.accounts.models import RoleAssignment, User
 from massar.accounts.scope import scope_for
+from massar.students.models import Enrolment, Guardian, Student
 from massar.territory.models import Commune, Establishment, EstablishmentCycle
 from massar.web.demo.data import LOGINS, PASSWORD, SCHOOLS
 
@@ -19,6 +20,9 @@ def counts():
         EstablishmentCycle.objects.count(),
         User.objects.count(),
         RoleAssignment.objects.count(),
+        Student.objects.count(),
+        Guardian.objects.count(),
+        Enrolment.objects.count(),
     )
 
 
@@ -75,3 +79,20 @@ def test_each_demo_login_sees_what_the_readme_says():
     for username in ("staff", "teacher", "parent", "student"):
         assert visible(username) == {"11565V"}
     assert "11565V" not in visible("director2")
+
+
+def test_the_demo_has_about_two_thousand_pupils_with_guardians_and_paths():
+    call_command("seed_demo")
+    pupils = Student.objects.all()
+    assert 2000 <= pupils.count() <= 2500
+    assert pupils.values("establishment").distinct().count() == len(SCHOOLS)
+    assert Guardian.objects.count() == 2 * pupils.count()
+    assert Guardian.objects.filter(is_contact=True).count() == pupils.count()
+    current = Enrolment.objects.filter(school_year__is_current=True, status="registered")
+    assert current.count() == pupils.count()
+    two_years = Enrolment.objects.filter(school_year__code="2024-2025")
+    assert two_years.count() > pupils.count() // 2
+    assert two_years.filter(decision="repeat").exists()
+    assert Guardian.objects.filter(user__username="parent").count() == 1
+    lycee = Student.objects.filter(establishment__code="11565V")
+    assert lycee.count() >= 300
