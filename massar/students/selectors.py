@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from massar.core.names import latin_name_key
 from massar.core.scoping import Scope
 from massar.territory.models import SchoolYear
 
@@ -49,11 +50,18 @@ def student_list(
         elif upper[:1].isascii() and upper[:1].isalpha() and upper[1:].isdigit() and len(upper) > 1:
             queryset = queryset.filter(code_massar__startswith=upper)
         else:
-            words = search_text(term).split()
-            if not words:
+            words = term.split()
+            if not any(search_text(word) for word in words):
                 return queryset.none()
             for word in words:
-                queryset = queryset.filter(search_name__contains=word)
+                folded = search_text(word)
+                if not folded:
+                    continue
+                condition = Q(search_name__contains=folded)
+                skeleton = latin_name_key(word)
+                if len(skeleton) >= 3:  # Idrisi finds Idrissi, Yusuf finds Youssef
+                    condition |= Q(name_key_latin__contains=skeleton)
+                queryset = queryset.filter(condition)
     if filters.establishment:
         queryset = queryset.filter(establishment__code=filters.establishment.upper())
     if filters.sex:
