@@ -3,7 +3,13 @@ online pre-registration. Every feature module adds its own paths here."""
 
 from django.urls import path, register_converter
 
-from . import views, views_certificates, views_transfers
+from . import (
+    views,
+    views_certificates,
+    views_preregistration,
+    views_spreadsheets,
+    views_transfers,
+)
 
 
 class CodeMassarConverter:
@@ -24,6 +30,9 @@ app_name = "students"
 
 urlpatterns = [
     path("students/", views.student_list_view, name="list"),
+    # Spreadsheets: import of a school's pupils, export of class and level lists
+    path("students/import/", views_spreadsheets.students_import_view, name="import"),
+    path("students/export/", views_spreadsheets.students_export_view, name="export"),
     path("students/new/", views.student_register_view, name="register"),
     path("students/reregistration/", views.reregistration_view, name="reregistration"),
     path("students/<massar:code>/", views.student_detail_view, name="detail"),
@@ -92,5 +101,58 @@ urlpatterns = [
         "verify/<str:verification_code>/",
         views_certificates.verify_code_view,
         name="verify_code",
+    ),
+    # Online pre-registration: parents (sign-up, code, requests) and the school's review queue.
+    path("preregistration/", views_preregistration.mine_view, name="preregistration_mine"),
+    path(
+        "preregistration/signup/",
+        views_preregistration.signup_view,
+        name="preregistration_signup",
+    ),
+    path(
+        "preregistration/verify/",
+        views_preregistration.verify_view,
+        name="preregistration_verify",
+    ),
+    path("preregistration/new/", views_preregistration.new_view, name="preregistration_new"),
+    path(
+        "preregistration/establishments/",
+        views_preregistration.establishments_view,
+        name="preregistration_establishments",
+    ),
+    path(
+        "preregistration/<str:reference>/",
+        views_preregistration.own_detail_view,
+        name="preregistration_detail",
+    ),
+    path(
+        "students/preregistrations/",
+        views_preregistration.queue_view,
+        name="preregistration_queue",
+    ),
+    path(
+        "students/preregistrations/<str:reference>/",
+        views_preregistration.review_view,
+        name="preregistration_review",
+    ),
+    path(
+        "students/preregistrations/<str:reference>/accept/",
+        views_preregistration.accept_view,
+        name="preregistration_accept",
+    ),
+    path(
+        "students/preregistrations/<str:reference>/reject/",
+        views_preregistration.reject_view,
+        name="preregistration_reject",
+    ),
+    path(
+        "students/preregistrations/<str:reference>/request-document/",
+        views_preregistration.request_document_view,
+        name="preregistration_request_document",
+    ),
+    path(
+        "students/preregistrations/<str:reference>/birth-certificate/",
+        views_preregistration.birth_certificate_view,
+        name="preregistration_birth_certificate",
     ),
 ]

@@ -20,6 +20,8 @@ from massar.accounts.api import router as accounts_router
 from massar.accounts.api_auth import bearer
 from massar.core.errors import DomainError
 from massar.students.api import router as students_router
+from massar.students.certificates.api import router as certificates_router
+from massar.students.transfers_api import router as transfers_router
 from massar.territory.api import router as territory_router
 
 logger = logging.getLogger(__name__)
@@ -95,3 +97,5 @@ def unexpected_error(request, exc):
 api.add_router("/", accounts_router)
 api.add_router("/", territory_router)
 api.add_router("/", students_router)
+api.add_router("/", transfers_router)
+api.add_router("/", certificates_router)

@@ -10,7 +10,9 @@ from django.urls import reverse
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 
+from massar.accounts.models import Role
 from massar.students.access import records_scope as scope_for_records
+from massar.students.preregistration import owns_preregistrations
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,27 @@ def navigation(request) -> list[NavItem]:
         )
     if not scope_for_records(request.user).is_empty:
         items.append(NavItem("students", _("Pupils"), reverse("students:list")))
+    if scope.has_role(Role.DIRECTOR, Role.STAFF):
+        items.append(NavItem("transfers", _("Transfers"), reverse("students:transfer_list")))
+    # Online pre-registration: the school's review queue, and a parent's own requests. Anyone
+    # without a role may be a parent signing up (no query); a parent (only role) sees it once
+    # they own a request (one indexed query); staff roles are not asked, to keep pages cheap.
+    if scope.has_role(Role.DIRECTOR, Role.STAFF):
+        items.append(
+            NavItem(
+                "preregistrations",
+                _("Pre-registrations"),
+                reverse("students:preregistration_queue"),
+            )
+        )
+    if scope.is_empty or (scope.roles == {Role.PARENT} and owns_preregistrations(user)):
+        items.append(
+            NavItem(
+                "my-preregistrations",
+                _("My pre-registrations"),
+                reverse("students:preregistration_mine"),
+            )
+        )
     # Offered only to whom the admin site itself lets in, so the link never leads to a refusal.
     if scope.national and admin.site.has_permission(request):
         items.append(NavItem("admin", _("National administration"), reverse("admin:index")))
