@@ -23,6 +23,7 @@ from massar.territory.models import Establishment
 from .models import Role, RoleAssignment
 
 _CACHE_ATTRIBUTE = "_massar_scope"
+_ASSIGNMENTS = "assignments"
 
 
 def active_assignments(user):
@@ -50,33 +51,42 @@ def scope_for(actor, *, roles: frozenset[str] | None = None) -> Scope:
     key = roles if roles is None else frozenset(roles)
     if key in cache:
         return cache[key]
+    if _ASSIGNMENTS not in cache:  # one query per request, whatever the roles asked for
+        cache[_ASSIGNMENTS] = [
+            (a.role, a.academy_id, a.directorate_id, a.establishment_id)
+            for a in active_assignments(actor).only(
+                "role", "academy_id", "directorate_id", "establishment_id"
+            )
+        ]
     national = False
     academies: set[int] = set()
     directorates: set[int] = set()
     establishments: set[int] = set()
     roles: set[str] = set()
     running: set[int] = set()  # establishments run by the actor (director, staff)
-    assignments = active_assignments(actor).only(
-        "role", "academy_id", "directorate_id", "establishment_id"
-    )
-    if key is not None:
-        assignments = assignments.filter(role__in=sorted(key))
-    for assignment in assignments:
-        roles.add(assignment.role)
-        if assignment.role == Role.NATIONAL_ADMIN:
+    for role, academy_id, directorate_id, establishment_id in cache[_ASSIGNMENTS]:
+        if key is not None and role not in key:
+            continue
+        roles.add(role)
+        if role == Role.NATIONAL_ADMIN:
             national = True
-        elif assignment.academy_id:
-            academies.add(assignment.academy_id)
-        elif assignment.directorate_id:
-            directorates.add(assignment.directorate_id)
-        elif assignment.establishment_id:
-            establishments.add(assignment.establishment_id)
-            if assignment.role in (Role.DIRECTOR, Role.STAFF):
-                running.add(assignment.establishment_id)
+        elif academy_id:
+            academies.add(academy_id)
+        elif directorate_id:
+            directorates.add(directorate_id)
+        elif establishment_id:
+            establishments.add(establishment_id)
+            if role in (Role.DIRECTOR, Role.STAFF):
+                running.add(establishment_id)
     if running:
-        establishments.update(
-            Establishment.objects.filter(central_school_id__in=running).values_list("id", flat=True)
-        )
+        satellites_key = ("satellites", frozenset(running))
+        if satellites_key not in cache:
+            cache[satellites_key] = set(
+                Establishment.objects.filter(central_school_id__in=running).values_list(
+                    "id", flat=True
+                )
+            )
+        establishments.update(cache[satellites_key])
     scope = Scope(
         user_id=actor.pk,
         national=national,

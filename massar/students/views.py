@@ -95,7 +95,7 @@ def student_detail_view(request, code: str):
     elif tab == "transfers":
         from .transfers import transfers_of
 
-        context["transfers"] = list(transfers_of(student))
+        context["transfers"] = list(transfers_of(student, actor=request.user))
     return render(request, "students/student_detail.html", context)
 
 

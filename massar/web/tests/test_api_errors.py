@@ -33,6 +33,17 @@ def test_the_openapi_document_lists_every_endpoint_and_the_bearer_scheme(client)
         "/api/v1/me",
         "/api/v1/establishments",
         "/api/v1/establishments/{code}",
+        "/api/v1/students",
+        "/api/v1/students/{code}",
+        "/api/v1/students/{code}/enrolments",
+        "/api/v1/students/{code}/transfers",
+        "/api/v1/students/{code}/certificates",
+        "/api/v1/students/{code}/certificates/{verification_code}/pdf",
+        "/api/v1/certificates/verify/{verification_code}",
+        "/api/v1/transfers",
+        "/api/v1/transfers/{public_id}/accept",
+        "/api/v1/transfers/{public_id}/reject",
+        "/api/v1/transfers/{public_id}/cancel",
     }
     assert schema["components"]["securitySchemes"]["BearerToken"]["scheme"] == "bearer"
     assert "security" not in schema["paths"]["/api/v1/auth/token"]["post"]
