@@ -260,6 +260,16 @@ LOGINS = [
         establishment="21303N",
     ),
     LoginRow(
+        "director3",
+        "director",
+        "Naima",
+        "Kettani",
+        "نعيمة",
+        "الكتاني",
+        "fr",
+        establishment="11567X",
+    ),
+    LoginRow(
         "staff", "staff", "Latifa", "Amrani", "لطيفة", "العمراني", "ar", establishment="11565V"
     ),
     LoginRow(

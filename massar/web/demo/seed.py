@@ -19,10 +19,11 @@ from massar.territory.models import (
     SchoolYear,
 )
 
-DEMO_LYCEE = "11565V"
-
 from . import data
+from .preregistrations import seed_demo_preregistrations
 from .students import seed_demo_students
+
+DEMO_LYCEE = "11565V"
 
 
 @transaction.atomic
@@ -96,6 +97,7 @@ def seed_demo() -> Counter:
 
     created.update(seed_demo_students(year=SchoolYear.objects.get(is_current=True)))
     _link_demo_parent(created)
+    created.update(seed_demo_preregistrations())
     return created
 
 

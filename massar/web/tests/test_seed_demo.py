@@ -96,3 +96,15 @@ def test_the_demo_has_about_two_thousand_pupils_with_guardians_and_paths():
     assert Guardian.objects.filter(user__username="parent").count() == 1
     lycee = Student.objects.filter(establishment__code="11565V")
     assert lycee.count() >= 300
+
+
+def test_the_demo_has_pending_online_pre_registrations_in_an_open_window():
+    from massar.students.models import PreRegistration
+    from massar.students.preregistration import open_calendar
+
+    call_command("seed_demo")
+    assert open_calendar() is not None
+    pending = PreRegistration.objects.filter(school_year=open_calendar().school_year)
+    assert pending.filter(status="submitted").count() >= 3
+    assert pending.filter(status="document_requested").count() == 1
+    assert {r.establishment.code for r in pending} == {"11567X", "12103D"}
