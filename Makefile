@@ -51,3 +51,6 @@ clean:
 
 bench: install
 	$(RUN) python benchmarks/territory_scope.py
+	$(RUN) python benchmarks/students_import.py
+	$(RUN) python benchmarks/students_bulk_load.py
+	$(RUN) python benchmarks/students_search.py

@@ -17,7 +17,7 @@ from python_calamine import CalamineWorkbook
 
 from massar.core.errors import PermissionDenied, ValidationFailed
 from massar.curriculum.models import Level, Stream
-from massar.students.bulk import BulkPupil, copy_pupils
+from massar.students.bulk import BulkPupil, copy_pupils, name_keys
 from massar.students.duplicates import Identity, likely_duplicates, set_name_keys
 from massar.students.models import CodeSeries, Enrolment, Student
 from massar.students.services import student_register
@@ -744,6 +744,24 @@ def test_the_copy_loader_writes_nothing_when_a_row_is_wrong(cast, change, error)
         copy_pupils(pupils, school_year=current_year(), chunk_size=2)
     assert list(Student.objects.values_list("code_massar", flat=True)) == ["D166027860"]
     assert Enrolment.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "names",
+    [
+        ("يوسف", "العلوي", "Youssef", "Alaoui"),
+        ("إِبْراهيم", "عبد الله", "Ibrahim", "El Abdellah"),
+        ("آية", "ٔبناني", "Aya", "Bennani-Tazi"),  # a combining hamza first: the slow path
+        ("سلمى", "", "Sélma", "  D'Ouazzani  "),
+        ("Yasmine", "ياسمين", "ياسمين", "O'Brien Al Fassi"),
+    ],
+)
+def test_the_bulk_name_keys_are_those_of_every_other_write(names):
+    student = Student(
+        first_name_ar=names[0], last_name_ar=names[1], first_name_fr=names[2], last_name_fr=names[3]
+    )
+    set_name_keys(student)
+    assert name_keys(*names) == (student.name_key_ar, student.name_key_latin, student.search_name)
 
 
 @pytest.mark.skipif(connection.vendor == "postgresql", reason="checks the refusal elsewhere")
