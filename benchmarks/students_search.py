@@ -6,9 +6,11 @@
 PostgreSQL only (skipped otherwise): the "name contains" search relies on the trigram index of
 migration 0003. Loads ``MASSAR_BENCH_PUPILS`` (default 1,000,000) synthetic pupils by COPY, then
 runs ``MASSAR_BENCH_SEARCHES`` (default 200) searches — a family name, a first and family name,
-a part of a name, in Arabic and Latin script — as the list page does (the count and the first
-page of 25 with the year's enrolments), for a national administrator and for a directorate
-officer. Prints p50 and p95 per actor (target p95 < 50 ms); asserts nothing.
+a part of a name, in Arabic and Latin script — as the list page does (the matches counted up to
+``SEARCH_COUNT_CAP``, then the first page of 25 with the year's enrolments), for a national
+administrator and for a directorate officer. Prints p50 and p95 per actor (target p95 < 50 ms);
+asserts nothing. The synthetic country concentrates family names far more than the real one
+(a few percent of all pupils share some of them), so broad searches hit the cap often.
 """
 
 from __future__ import annotations
@@ -34,9 +36,10 @@ from benchmarks.synthetic_pupils import FIRST_NAMES, family_names, pupils
 from massar.accounts.models import Role
 from massar.accounts.scope import scope_for
 from massar.accounts.services import role_assign, user_create
+from massar.core.paging import capped_count
 from massar.students.access import records_scope
 from massar.students.bulk import copy_pupils
-from massar.students.selectors import StudentFilters, student_list
+from massar.students.selectors import SEARCH_COUNT_CAP, StudentFilters, student_list
 from massar.territory.models import Directorate, SchoolYear
 
 KINDS = ["family name (Latin)", "first + family (Latin)", "family name (Arabic)"]
@@ -74,7 +77,7 @@ def main() -> None:
     year = SchoolYear.objects.get(is_current=True)
     start_time = time.perf_counter()
     with transaction.atomic():
-        copy_pupils(pupils(count), school_year=year)
+        copy_pupils(pupils(count), school_year=year, rebuild_indexes=True)
     print(
         f"database: {connection.vendor}; loaded {count:,} pupils in "
         f"{time.perf_counter() - start_time:.1f} s"
@@ -103,7 +106,7 @@ def main() -> None:
         for term in terms:
             started = time.perf_counter()
             queryset = student_list(scope=scope, filters=StudentFilters(q=term), school_year=year)
-            found = queryset.count()
+            found, _capped = capped_count(queryset, SEARCH_COUNT_CAP)  # as the page counts
             list(queryset[:25])
             samples.append((time.perf_counter() - started) * 1000)
             hits.append(found)

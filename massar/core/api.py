@@ -9,6 +9,7 @@ from ninja import Schema
 from pydantic import Field
 
 from .errors import ValidationFailed
+from .paging import capped_count
 
 MAX_PAGE_SIZE = 200
 
@@ -32,9 +33,19 @@ def reject_unknown_parameters(request, allowed: Iterable[str]) -> None:
         )
 
 
-def paginate(queryset, page: PageQuery) -> dict:
-    """One page of ``queryset`` with the total count; a page past the end is empty."""
-    count = queryset.count()
+def paginate(queryset, page: PageQuery, *, cap: int | None = None) -> dict:
+    """One page of ``queryset`` with the total count; a page past the end is empty.
+
+    With ``cap``, rows are counted up to ``cap`` only and ``count_capped`` says there are more
+    (pages stop there): a broad search among millions of rows stays fast.
+    """
+    if cap is None:
+        count, capped = queryset.count(), False
+    else:
+        count, capped = capped_count(queryset, cap)
     start = (page.page - 1) * page.page_size
-    rows = list(queryset[start : start + page.page_size]) if start < count else []
-    return {"count": count, "page": page.page, "page_size": page.page_size, "results": rows}
+    rows = list(queryset[start : min(start + page.page_size, count)]) if start < count else []
+    result = {"count": count, "page": page.page, "page_size": page.page_size, "results": rows}
+    if cap is not None:
+        result["count_capped"] = capped
+    return result

@@ -56,7 +56,10 @@ def _detail(student):
 @router.get("/students", response=StudentPage, summary="Search pupils")
 def students(request, query: Query[StudentQuery]):
     """Files in the caller's scope: by code Massar (or its start) or part of a name in either
-    script (spelling variants folded), with filters; ordered by name; paginated."""
+    script (spelling variants folded), with filters; ordered by name; paginated.
+
+    Matches are counted up to 5,000: beyond, ``count`` is 5,000, ``count_capped`` is true and
+    the pages stop there (refine the search)."""
     reject_unknown_parameters(request, StudentQuery.model_fields)
     filters = selectors.StudentFilters(
         q=query.q,
@@ -66,7 +69,7 @@ def students(request, query: Query[StudentQuery]):
         status=query.status or "",
     )
     queryset = selectors.student_list(scope=access.records_scope(request.user), filters=filters)
-    return paginate(queryset, query)
+    return paginate(queryset, query, cap=selectors.SEARCH_COUNT_CAP)
 
 
 @router.get("/students/{code}", response=StudentDetailOut, summary="One pupil's file")

@@ -100,7 +100,8 @@ class StudentDetailOut(StudentOut):
 
 
 class StudentPage(Schema):
-    count: int
+    count: int = Field(description="Matches, counted up to 5,000.")
+    count_capped: bool = Field(description="True when more than ``count`` files match.")
     page: int
     page_size: int
     results: list[StudentListOut]

@@ -15,6 +15,10 @@ from .codes import is_valid_code
 from .duplicates import search_text
 from .models import ACTIVE_ENROLMENT_STATUSES, Enrolment, EnrolmentStatus, Student
 
+#: Searches count their matches up to this number ("more than …" beyond): counting every match
+#: of a broad search among millions of files would cost more than the page itself.
+SEARCH_COUNT_CAP = 500
+
 
 @dataclass(frozen=True)
 class StudentFilters:
@@ -40,9 +44,16 @@ def student_list(
 
     ``q`` is a code Massar (or its beginning) or a part of the name in either script; Arabic
     spelling variants and Latin accents are folded, as in the stored search text.
+
+    A name search first takes at most ``SEARCH_COUNT_CAP + 1`` matching files (a bitmap scan
+    of the trigram index on PostgreSQL, whatever the planner guesses of the name order), then
+    sorts those by name: a broad search among millions of files costs a few thousand rows,
+    not a walk of the whole name index. Beyond the cap the page says "more than …" and asks
+    for a narrower search.
     """
-    queryset = students_in_scope(scope).select_related("establishment")
+    queryset = students_in_scope(scope)
     term = filters.q.strip()
+    by_name = False
     if term:
         upper = term.upper()
         if is_valid_code(upper):
@@ -57,11 +68,15 @@ def student_list(
                 folded = search_text(word)
                 if not folded:
                     continue
-                condition = Q(search_name__contains=folded)
-                skeleton = latin_name_key(word)
-                if len(skeleton) >= 3:  # Idrisi finds Idrissi, Yusuf finds Youssef
-                    condition |= Q(name_key_latin__contains=skeleton)
-                queryset = queryset.filter(condition)
+                skeleton = latin_name_key(word) if word.isascii() else ""
+                if len(skeleton) >= 3:
+                    # A Latin word is matched by its transliteration skeleton (Idrisi finds
+                    # Idrissi, Yusuf finds Youssef): one column per word, so the trigram index
+                    # serves every word of the search at once.
+                    queryset = queryset.filter(name_key_latin__contains=skeleton)
+                else:
+                    queryset = queryset.filter(search_name__contains=folded)
+            by_name = True
     if filters.establishment:
         queryset = queryset.filter(establishment__code=filters.establishment.upper())
     if filters.sex:
@@ -79,9 +94,19 @@ def student_list(
         else:
             enrolled = enrolled.filter(status__in=ACTIVE_ENROLMENT_STATUSES)
         queryset = queryset.filter(Q(pk__in=enrolled.values("student_id")))
-    return queryset.prefetch_related(
-        Prefetch("enrolments", queryset=current, to_attr="current_enrolments")
-    ).order_by("last_name_fr", "first_name_fr", "code_massar")
+    known_count = None
+    if by_name:
+        # Taken once here (one index scan), then paged by primary key; the count is known.
+        matches = list(queryset.order_by().values_list("pk", flat=True)[: SEARCH_COUNT_CAP + 1])
+        queryset = Student.objects.filter(pk__in=matches)
+        known_count = len(matches)
+    queryset = (
+        queryset.select_related("establishment")
+        .prefetch_related(Prefetch("enrolments", queryset=current, to_attr="current_enrolments"))
+        .order_by("last_name_fr", "first_name_fr", "code_massar")
+    )
+    queryset.known_count = known_count  # read by massar.core.paging.capped_count
+    return queryset
 
 
 def student_path(student: Student) -> QuerySet[Enrolment]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from massar.core.errors import DomainError, NotFound
+from massar.core.paging import CappedPaginator
 from massar.territory.models import Establishment, SchoolYear
 from massar.territory.selectors import current_school_year
 from massar.territory.views import wants_fragment
@@ -51,12 +51,14 @@ def student_list_view(request):
         raise Http404
     form = StudentFilterForm(request.GET or None, scope=scope)
     queryset = selectors.student_list(scope=scope, filters=form.filters())
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = CappedPaginator(queryset, PAGE_SIZE, cap=selectors.SEARCH_COUNT_CAP)
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "form": form,
         "page": page,
+        "capped": paginator.capped,
         "query": query.urlencode(),
         "invalid": form.is_bound and not form.is_valid(),
         "can_register": not access.school_write_scope(request.user).is_empty,

@@ -323,3 +323,30 @@ def test_a_directorate_officer_merges_through_the_page(client, cast, pupil):
     old = client.get(reverse("students:detail", args=[duplicate.code_massar]))
     assert old.status_code == 302
     assert old["Location"] == reverse("students:detail", args=[pupil.code_massar])
+
+
+def test_a_broad_search_counts_up_to_the_cap_and_says_so(client, cast, monkeypatch):
+    from massar.students import selectors
+
+    for index in range(4):
+        register(
+            cast.director_a1,
+            cast.school_a1,
+            birth_date=date(2009, 2, 1) + timedelta(days=index),
+            guardians=[],
+        )
+    monkeypatch.setattr(selectors, "SEARCH_COUNT_CAP", 3)
+    response = get(client, cast.director_a1, reverse("students:list"), q="alaoui")
+    assert response.context["capped"] is True
+    assert response.context["page"].paginator.count == 3
+    api = client.get("/api/v1/students", {"q": "alaoui"}, **bearer_for(cast.director_a1))
+    assert (api.json()["count"], api.json()["count_capped"]) == (3, True)
+    monkeypatch.setattr(selectors, "SEARCH_COUNT_CAP", 10)
+    exact = client.get("/api/v1/students", {"q": "alaoui"}, **bearer_for(cast.director_a1))
+    assert (exact.json()["count"], exact.json()["count_capped"]) == (4, False)
+
+
+def bearer_for(user):
+    from massar.web.tests.api_helpers import bearer
+
+    return bearer(user)
