@@ -36,12 +36,12 @@ class StudentFilterForm(forms.Form):
     establishment = forms.ChoiceField(label=_("Establishment"), required=False)
     level = forms.ChoiceField(label=_("Level"), required=False)
     sex = forms.ChoiceField(
-        label=_("Sex"), required=False, choices=[("", _("All"))] + list(Sex.choices)
+        label=_("Sex"), required=False, choices=[("", _("All")), *list(Sex.choices)]
     )
     status = forms.ChoiceField(
         label=_("Status this year"),
         required=False,
-        choices=[("", _("All"))] + list(EnrolmentStatus.choices),
+        choices=[("", _("All")), *list(EnrolmentStatus.choices)],
     )
 
     def __init__(self, *args, scope: Scope, **kwargs):
@@ -111,7 +111,7 @@ class GuardianForm(forms.Form):
     phone = forms.CharField(label=_("Phone"), max_length=13, required=False)
     phone_operator = forms.ChoiceField(
         label=_("Mobile operator"),
-        choices=[("", "—")] + list(PhoneOperator.choices),
+        choices=[("", "—"), *list(PhoneOperator.choices)],
         required=False,
     )
     email = forms.EmailField(label=_("E-mail"), required=False)
