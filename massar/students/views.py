@@ -101,6 +101,18 @@ def student_detail_view(request, code: str):
     return render(request, "students/student_detail.html", context)
 
 
+def _establishments_written_by(user) -> list[Establishment]:
+    """The establishments where ``user`` registers pupils (with their cycles); 404 if none."""
+    scope = access.school_write_scope(user)
+    if scope.is_empty:
+        raise Http404
+    return list(
+        scope.filter_establishments(Establishment.objects.prefetch_related("cycles")).order_by(
+            "code"
+        )
+    )
+
+
 def _guardian_forms(data=None) -> list[GuardianForm]:
     return [
         GuardianForm(data, prefix="father", initial={"relationship": Relationship.FATHER}),
@@ -112,14 +124,7 @@ def _guardian_forms(data=None) -> list[GuardianForm]:
 @require_http_methods(["GET", "POST"])
 def student_register_view(request):
     """A new pupil: the identity, the guardians, the placement; likely duplicates are shown."""
-    scope = access.school_write_scope(request.user)
-    if scope.is_empty:
-        raise Http404
-    establishments = list(
-        scope.filter_establishments(Establishment.objects.prefetch_related("cycles")).order_by(
-            "code"
-        )
-    )
+    establishments = _establishments_written_by(request.user)
     data = request.POST if request.method == "POST" else None
     identity = StudentIdentityForm(data, prefix="child")
     guardians = _guardian_forms(data)
@@ -292,14 +297,7 @@ def student_merge_view(request, code: str):
 @require_http_methods(["GET", "POST"])
 def reregistration_view(request):
     """Re-register a whole level of last year into this year, in one set-based write."""
-    scope = access.school_write_scope(request.user)
-    if scope.is_empty:
-        raise Http404
-    establishments = list(
-        scope.filter_establishments(Establishment.objects.prefetch_related("cycles")).order_by(
-            "code"
-        )
-    )
+    establishments = _establishments_written_by(request.user)
     this_year = current_school_year()
     years = list(
         SchoolYear.objects.filter(starts_on__lt=this_year.starts_on).order_by("-starts_on")
