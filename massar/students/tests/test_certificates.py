@@ -11,11 +11,13 @@ from datetime import date, timedelta
 import pytest
 from django.template.loader import render_to_string
 from django.test import RequestFactory
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.html import escape
 
 from massar.core.errors import PermissionDenied, ValidationFailed
 from massar.students.certificates.codes import (
     ALPHABET,
+    LENGTH,
     format_verification_code,
     is_well_formed,
     mask_code_massar,
@@ -420,11 +422,24 @@ def messages_of(response) -> list[str]:
     return [str(m) for m in response.wsgi_request._messages]
 
 
-@pytest.mark.parametrize("member", ["director_a1", "staff_a1"])
+def translated(language: str, message: str, **params) -> str:
+    """``message`` as a page in ``language`` shows it, with the parameters the code gives."""
+    with translation.override(language):
+        text = translation.gettext(message)
+        return text % {key: str(value) for key, value in params.items()} if params else text
+
+
+def in_arabic(message: str, **params) -> str:
+    return translated("ar", message, **params)
+
+
+@pytest.mark.parametrize(("member", "language"), [("director_a1", None), ("staff_a1", "fr")])
 def test_the_school_issues_a_certificate_from_the_file(
-    client, cast, pupil, member, django_assert_max_num_queries
+    client, cast, pupil, member, language, django_assert_max_num_queries
 ):
     client.force_login(getattr(cast, member))
+    if language:
+        client.cookies["massar_language"] = language
     with django_assert_max_num_queries(30):
         response = client.post(issue_url(pupil), {"kind": "school"})
     assert response.status_code == 302
@@ -435,8 +450,14 @@ def test_the_school_issues_a_certificate_from_the_file(
         pupil,
         getattr(cast, member),
     )
-    code = format_verification_code(certificate.verification_code)
-    assert messages_of(response) == [f"School certificate issued. Verification code: {code}."]
+    # Arabic unless the user chose French; the kind is named in the same language.
+    expected = translated(
+        language or "ar",
+        "%(kind)s issued. Verification code: %(code)s.",
+        kind=certificate.get_kind_display(),
+        code=format_verification_code(certificate.verification_code),
+    )
+    assert messages_of(response) == [expected]
 
 
 @pytest.mark.parametrize("member", ["director_a2", "director_b1", "teacher_a1", "parent_a1"])
@@ -451,7 +472,9 @@ def test_an_officer_who_may_read_but_not_issue_gets_a_message(client, cast, pupi
     client.force_login(cast.directorate_officer_a1)
     response = client.post(issue_url(pupil), {"kind": "school"})
     assert response.status_code == 302
-    assert messages_of(response) == ["Only the director and staff of the school can do this."]
+    assert messages_of(response) == [
+        in_arabic("Only the director and staff of the school can do this.")
+    ]
     assert Certificate.objects.count() == 0
 
 
@@ -471,7 +494,7 @@ def test_bad_issue_requests_are_explained(client, cast, pupil, data, message):
     client.force_login(cast.director_a1)
     response = client.post(issue_url(pupil), data)
     assert response.status_code == 302
-    assert messages_of(response) == [message]
+    assert messages_of(response) == [in_arabic(message)]
     assert Certificate.objects.count() == 0
 
 
@@ -548,7 +571,9 @@ def test_the_school_revokes_from_the_file(client, cast, pupil):
     assert client.post(url).status_code == 404
     client.force_login(cast.directorate_officer_a1)
     response = client.post(url)
-    assert messages_of(response) == ["Only the director and staff of the school can do this."]
+    assert messages_of(response) == [
+        in_arabic("Only the director and staff of the school can do this.")
+    ]
     certificate.refresh_from_db()
     assert certificate.revoked_at is None
 
@@ -556,14 +581,14 @@ def test_the_school_revokes_from_the_file(client, cast, pupil):
     response = client.post(url)
     assert response.status_code == 302
     assert response["Location"] == detail_url(pupil)
-    code = format_verification_code(certificate.verification_code)
-    assert messages_of(response)[-1] == (
-        f"The certificate {code} is revoked: the verification page now says so."
+    assert messages_of(response)[-1] == in_arabic(
+        "The certificate %(code)s is revoked: the verification page now says so.",
+        code=format_verification_code(certificate.verification_code),
     )
     certificate.refresh_from_db()
     assert certificate.revoked_at is not None
     response = client.post(url)
-    assert messages_of(response)[-1] == "This certificate is already revoked."
+    assert messages_of(response)[-1] == in_arabic("This certificate is already revoked.")
 
 
 def test_the_section_lists_certificates_and_offers_the_form_to_the_school(cast, pupil):
@@ -634,13 +659,23 @@ def test_the_form_sends_to_the_code_page(client, cast):
     assert response["Location"] == "/verify/ACDEFGHJKMNP/"
 
 
-@pytest.mark.parametrize("code", ["", "ABC", "ACDE-FGHJ-KMN0"])
-def test_a_malformed_code_is_explained_on_the_form(client, cast, code):
+MALFORMED = "A verification code has %(length)s letters and digits, e.g. ACDE-FGHJ-KMNP."
+
+
+@pytest.mark.parametrize(
+    ("code", "message", "params"),
+    [
+        ("", "Type the verification code printed on the certificate.", {}),
+        ("ABC", MALFORMED, {"length": LENGTH}),
+        ("ACDE-FGHJ-KMN0", MALFORMED, {"length": LENGTH}),
+    ],
+)
+def test_a_malformed_code_is_explained_on_the_form(client, cast, code, message, params):
     response = client.get("/verify/", {"code": code})
     assert response.status_code == 400
     html = response.content.decode()
-    assert 'id="verify-errors"' in html
-    assert "verification" in html
+    expected = escape(in_arabic(message, **params))
+    assert f'<ul class="errorlist" id="verify-errors"><li>{expected}</li></ul>' in html
 
 
 def test_a_valid_certificate_shows_the_minimum(client, cast, pupil, django_assert_max_num_queries):

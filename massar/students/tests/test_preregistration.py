@@ -8,8 +8,11 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.functional import lazy
+from django.utils.html import escape
 
 from massar.accounts.models import ContactVerification, Role, RoleAssignment, User
 from massar.accounts.verification import (
@@ -25,6 +28,7 @@ from massar.students import preregistration as prereg
 from massar.students.models import (
     DuplicateConfirmation,
     Enrolment,
+    LevelAgeRule,
     PreRegistration,
     PreRegistrationStatus,
     RegistrationCalendar,
@@ -40,6 +44,29 @@ pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 REFERENCE = re.compile(r"^PR-[0-9]{2}-[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{6}$")
+PASSWORD = "a-long-pass-phrase-42"
+
+
+def translated(language: str, message: str, **params) -> str:
+    """``message`` as a page in ``language`` shows it (HTML-escaped), with the code's parameters;
+    the parameters are turned into text in that language too (level names, file sizes)."""
+    with translation.override(language):
+        text = translation.gettext(message)
+        if params:
+            text = text % {key: str(value) for key, value in params.items()}
+    return escape(text)
+
+
+def in_arabic(message: str, **params) -> str:
+    return translated("ar", message, **params)
+
+
+def field_error(name: str, message: str) -> str:
+    """A field's error as Django renders it under the field."""
+    return f'<ul class="errorlist" id="id_{name}_error"><li>{message}</li></ul>'
+
+
+size_text = lazy(filesizeformat, str)  # a file size in the language active when it is shown
 
 
 def pdf(name="acte-naissance.pdf", content=PDF, content_type="application/pdf"):
@@ -311,8 +338,8 @@ def test_signup_needs_a_phone_or_an_email_and_the_same_password_twice(client, ca
     )
     assert response.status_code == 400
     content = response.content.decode()
-    assert 'id="signup-error"' in content
-    assert "Give a phone number or an e-mail address (or both)." in content
+    expected = in_arabic("Give a phone number or an e-mail address (or both).")
+    assert f'id="signup-error"><p>{expected}</p></div>' in content
     assert User.objects.filter(last_name="Zahra").count() == 0
 
 
@@ -333,8 +360,25 @@ def test_signup_refuses_a_phone_already_used_and_a_malformed_cin(client, cast, p
     )
     assert response.status_code == 400
     content = response.content.decode()
-    assert "An account already uses this phone number or e-mail address" in content
-    assert "A national identity card number is one or two letters" in content
+    assert (
+        field_error(
+            "phone",
+            in_arabic(
+                "An account already uses this phone number or e-mail address: log in instead."
+            ),
+        )
+        in content
+    )
+    assert (
+        field_error(
+            "cin",
+            in_arabic(
+                "A national identity card number is one or two letters followed by digits, "
+                "e.g. AB123456."
+            ),
+        )
+        in content
+    )
     assert User.objects.filter(username="0661234567").count() == 1
 
 
@@ -447,7 +491,10 @@ def test_the_verify_page_shows_a_wrong_code(client, cast, django_capture_on_comm
         reverse("students:preregistration_verify"), {"action": "check", "code": "abc"}
     )
     assert response.status_code == 400
-    assert "This code is not right. Attempts left: 4." in response.content.decode()
+    assert (
+        field_error("code", in_arabic("This code is not right. Attempts left: %(left)s.", left=4))
+        in response.content.decode()
+    )
 
 
 # --- Submission rules -----------------------------------------------------------------------
@@ -484,19 +531,40 @@ def test_outside_the_window_there_is_no_form_and_no_request(client, cast, parent
     assert not PreRegistration.objects.exists()
 
 
-@pytest.mark.parametrize(("age", "level"), [(5, "1AP"), (9, "1AP"), (3, "PS1")])
-def test_a_child_too_young_or_too_old_is_refused(client, cast, window, parent, age, level):
+@pytest.mark.parametrize(
+    ("age", "level", "language"), [(5, "1AP", "ar"), (9, "1AP", "fr"), (3, "PS1", "ar")]
+)
+def test_a_child_too_young_or_too_old_is_refused(
+    client, cast, window, parent, age, level, language
+):
     school = EstablishmentFactory(commune=cast.school_b1.commune, cycles=["preschool", "primary"])
     with pytest.raises(ValidationFailed) as error:
         submit(parent, school, level=level, birth_date=born(age))
     assert error.value.code == "age_out_of_range"
-    client.force_login(parent)
+    if language == "fr":
+        # The parent prefers French: logging in through the page switches the pages to it.
+        assert parent.preferred_language == "fr"
+        login = client.post(reverse("login"), {"username": parent.username, "password": PASSWORD})
+        assert login.status_code == 302
+    else:
+        client.force_login(parent)  # no language chosen: Arabic
     response = client.post(
         reverse("students:preregistration_new"),
         form_post(school, level=level, birth_date=born(age).isoformat()),
     )
     assert response.status_code == 400
-    assert f"the child will be {age} years old" in response.content.decode()
+    rule = LevelAgeRule.objects.get(school_year=window.school_year, level__code=level)
+    expected = translated(
+        language,
+        "On %(date)s the child will be %(age)s years old; %(level)s takes pupils aged "
+        "%(min)s to %(max)s.",
+        date=window.age_cutoff_date.strftime("%d/%m/%Y"),
+        age=age,
+        level=rule.level,  # its name in the page's language
+        min=rule.min_age,
+        max=rule.max_age,
+    )
+    assert field_error("birth_date", expected) in response.content.decode()
     assert not PreRegistration.objects.exists()
 
 
@@ -511,20 +579,33 @@ def test_a_birth_date_in_the_future_is_refused(client, cast, window, parent):
         form_post(cast.school_b1, birth_date=tomorrow.isoformat()),
     )
     assert response.status_code == 400
-    assert "The birth date is in the future." in response.content.decode()
+    assert (
+        field_error("birth_date", in_arabic("The birth date is in the future."))
+        in response.content.decode()
+    )
     assert not PreRegistration.objects.exists()
 
 
 @pytest.mark.parametrize(
-    ("upload", "code", "message"),
+    ("upload", "code", "message", "params"),
     [
-        (pdf("acte.docx", b"PK\x03\x04 a word file"), "file_type", "Send a PDF, JPEG or PNG file."),
-        (pdf("acte.pdf", PDF + b"x" * 2048), "file_too_large", "The file is too large"),
-        (pdf("acte.pdf", b""), "file_empty", "The file is empty."),
+        (
+            pdf("acte.docx", b"PK\x03\x04 a word file"),
+            "file_type",
+            "Send a PDF, JPEG or PNG file.",
+            {},
+        ),
+        (
+            pdf("acte.pdf", PDF + b"x" * 2048),
+            "file_too_large",
+            "The file is too large (%(size)s); the limit is %(limit)s.",
+            {"size": size_text(len(PDF) + 2048), "limit": size_text(1024)},
+        ),
+        (pdf("acte.pdf", b""), "file_empty", "The file is empty.", {}),
     ],
 )
 def test_a_wrong_or_too_large_file_is_refused(
-    client, cast, window, parent, settings, upload, code, message
+    client, cast, window, parent, settings, upload, code, message, params
 ):
     settings.STUDENT_DOCUMENT_MAX_BYTES = 1024
     with pytest.raises(ValidationFailed) as error:
@@ -537,7 +618,8 @@ def test_a_wrong_or_too_large_file_is_refused(
         form_post(cast.school_b1, birth_certificate=SimpleUploadedFile(upload.name, upload.read())),
     )
     assert response.status_code == 400
-    assert message in response.content.decode()
+    expected = in_arabic(message, **params)
+    assert f'id="request-error"><p>{expected}</p></div>' in response.content.decode()
     assert not PreRegistration.objects.exists()
 
 

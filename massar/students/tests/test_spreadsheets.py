@@ -12,7 +12,8 @@ import pytest
 import xlsxwriter
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, connection
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.html import escape
 from python_calamine import CalamineWorkbook
 
 from massar.core.errors import PermissionDenied, ValidationFailed
@@ -125,6 +126,24 @@ def refused(cast, upload, code: str, **kwargs) -> ValidationFailed:
 
 def row_errors(error: ValidationFailed) -> list[tuple[int, str, str]]:
     return [(d["row"], d["column"], d["code"]) for d in error.details]
+
+
+ROWS_FAILED = (
+    "%(count)s row has errors; nothing was imported.",
+    "%(count)s rows have errors; nothing was imported.",
+)
+
+
+def rows_failed(language: str, count: int) -> str:
+    """The import's summary when ``count`` rows have errors, as the code words it."""
+    with translation.override(language):
+        return translation.ngettext(*ROWS_FAILED, count) % {"count": count}
+
+
+def translated(language: str, message: str, **params) -> str:
+    """``message`` in ``language``, its parameters (names of places) shown in that language."""
+    with translation.override(language):
+        return translation.gettext(message) % {key: str(value) for key, value in params.items()}
 
 
 # --- good files -----------------------------------------------------------------------------
@@ -386,9 +405,10 @@ def test_a_code_of_this_school_with_another_child_s_identity_is_refused(cast):
 def test_one_bad_row_among_good_ones_writes_nothing(cast):
     rows = [list(row) for row in PUPILS]
     rows[2][5] = "30-02-2008"
-    error = refused(cast, xlsx_upload(rows), "import_rows")
+    with translation.override("ar"):  # the default language, as on a page without a choice
+        error = refused(cast, xlsx_upload(rows), "import_rows")
     assert row_errors(error) == [(4, "Date de naissance", "bad_date")]
-    assert str(error.message) == "1 row has errors; nothing was imported."
+    assert str(error.message) == rows_failed("ar", 1)
 
 
 @pytest.mark.parametrize("member", ["teacher_a1", "parent_a1", "director_a2", "outsider"])
@@ -471,10 +491,18 @@ def test_row_errors_are_shown_in_a_table_in_the_user_s_language(client, cast):
     )
     assert response.status_code == 400
     body = response.content.decode()
+    assert f'id="import-error">{escape(rows_failed("fr", 2))}</p>' in body
     assert 'id="import-error-table"' in body
     assert 'data-row="2" data-code="bad_date"' in body
     assert 'data-row="4" data-code="level_not_taught"' in body
     assert "Lycée Moulay Youssef" in body  # the school's name in French
+    not_taught = translated(
+        "fr",
+        "%(school)s does not teach %(level)s.",
+        school=cast.school_a1,
+        level=Level.objects.get(code="6AP"),
+    )
+    assert f"<td>{escape(not_taught)}</td>" in body
     assert not Student.objects.exists()
 
 
