@@ -133,3 +133,75 @@ def student_detail_queryset() -> QuerySet[Student]:
     return Student.objects.select_related("establishment", "civil_record_commune").prefetch_related(
         "guardians", "documents"
     )
+
+
+@dataclass(frozen=True)
+class FileChange:
+    """One change of a file, for its history tab: who, when, what."""
+
+    at: object
+    user: object
+    part: str
+    kind: str  # "+" created, "~" changed, "-" deleted
+    changes: list[tuple[str, str, str]]  # (field label, old, new)
+
+
+def _changes_of(records, *, part_of) -> list[FileChange]:
+    """Changes between consecutive history records of each object (newest first in)."""
+    by_object: dict[int, list] = {}
+    for record in records:
+        by_object.setdefault(record.id, []).append(record)
+    changes = []
+    for versions in by_object.values():
+        versions.sort(key=lambda r: (r.history_date, r.history_id))
+        previous = None
+        for record in versions:
+            fields = []
+            if previous is not None and record.history_type == "~":
+                delta = record.diff_against(previous)
+                for change in delta.changes:
+                    field = record.instance_type._meta.get_field(change.field)
+                    fields.append((str(field.verbose_name), str(change.old), str(change.new)))
+            changes.append(
+                FileChange(
+                    at=record.history_date,
+                    user=record.history_user,
+                    part=part_of(record),
+                    kind=record.history_type,
+                    changes=fields,
+                )
+            )
+            previous = record
+    return changes
+
+
+def file_history(student: Student, *, limit: int = 100) -> list[FileChange]:
+    """The changes of a pupil's identity, guardians and enrolments, newest first."""
+    from django.utils.translation import gettext
+
+    from .models import Guardian
+
+    identity = Student.history.filter(id=student.pk).select_related("history_user")
+    guardians = Guardian.history.filter(student_id=student.pk).select_related("history_user")
+    enrolments = Enrolment.history.filter(student_id=student.pk).select_related(
+        "history_user", "school_year", "establishment", "level"
+    )
+    changes = [
+        *_changes_of(identity, part_of=lambda r: gettext("Identity")),
+        *_changes_of(
+            guardians,
+            part_of=lambda r: (
+                gettext("Guardian: %(relationship)s")
+                % {"relationship": r.get_relationship_display()}
+            ),
+        ),
+        *_changes_of(
+            enrolments,
+            part_of=lambda r: (
+                gettext("Enrolment %(year)s, %(school)s")
+                % {"year": r.school_year.label, "school": r.establishment.code}
+            ),
+        ),
+    ]
+    changes.sort(key=lambda change: change.at, reverse=True)
+    return changes[:limit]

@@ -308,9 +308,11 @@ def student_register(
     )
     guardians = _guardian_objects(student, data.guardians)
     student.code_massar = code or allocate_codes(1)[0]
+    student._history_user = actor
     student.save()
     for guardian in guardians:
         guardian.student = student
+        guardian._history_user = actor
         guardian.save()
     if candidates:
         DuplicateConfirmation.objects.create(
@@ -319,7 +321,7 @@ def student_register(
             reason=duplicate_reason.strip()[:300],
             confirmed_by=actor,
         )
-    _enrol(student, placement, kind=EnrolmentKind.NEW, status=status)
+    _enrol(student, placement, actor=actor, kind=EnrolmentKind.NEW, status=status)
     return student
 
 
@@ -327,6 +329,7 @@ def _enrol(
     student: Student,
     placement: Placement,
     *,
+    actor,
     kind: str,
     status: str = EnrolmentStatus.REGISTERED,
     is_repeating: bool = False,
@@ -346,6 +349,7 @@ def _enrol(
         entered_on=entered_on or timezone.localdate(),
     )
     _full_clean(enrolment)
+    enrolment._history_user = actor
     try:
         with transaction.atomic():
             enrolment.save()
@@ -357,6 +361,7 @@ def _enrol(
         ) from error
     if student.establishment_id != placement.establishment.pk:
         student.establishment = placement.establishment
+        student._history_user = actor
         student.save(update_fields=["establishment", "updated_at"])
     return enrolment
 
@@ -374,7 +379,9 @@ def enrolment_register(
             code="held_elsewhere",
         )
     check_placement(placement)
-    return _enrol(student, placement, kind=EnrolmentKind.CONTINUING, is_repeating=is_repeating)
+    return _enrol(
+        student, placement, actor=actor, kind=EnrolmentKind.CONTINUING, is_repeating=is_repeating
+    )
 
 
 @transaction.atomic
@@ -384,6 +391,7 @@ def enrolment_confirm(*, actor, enrolment: Enrolment) -> Enrolment:
     if enrolment.status != EnrolmentStatus.PRE_REGISTERED:
         raise ValidationFailed(_("Only a pre-registration can be confirmed."), code="not_pending")
     enrolment.status = EnrolmentStatus.REGISTERED
+    enrolment._history_user = actor
     enrolment.save(update_fields=["status", "updated_at"])
     return enrolment
 
@@ -399,6 +407,7 @@ def enrolment_end(*, actor, enrolment: Enrolment, status: str, on: date | None =
     enrolment.status = status
     enrolment.left_on = on or timezone.localdate()
     _full_clean(enrolment)
+    enrolment._history_user = actor
     enrolment.save(update_fields=["status", "left_on", "updated_at"])
     return enrolment
 
@@ -483,6 +492,7 @@ def student_update(*, actor, student: Student, changes: dict) -> Student:
         setattr(student, name, value)
     set_name_keys(student)
     _full_clean(student)
+    student._history_user = actor
     student.save()
     return student
 
@@ -509,6 +519,7 @@ def guardian_save(
         same.filter(is_contact=True).update(is_contact=False)
     elif not same.filter(is_contact=True).exists():
         target.is_contact = True
+    target._history_user = actor
     target.save()
     return target
 
@@ -578,6 +589,7 @@ def student_merge(*, actor, survivor: Student, retired: Student, reason: str) ->
     kept = {g.relationship for g in survivor.guardians.exclude(relationship="guardian")}
     retired.guardians.exclude(Q(relationship__in=kept)).update(student=survivor, is_contact=False)
     retired.merged_into = survivor
+    retired._history_user = actor
     retired.save(update_fields=["merged_into", "updated_at"])
     StudentMerge.objects.create(
         survivor=survivor,

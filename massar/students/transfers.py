@@ -266,6 +266,7 @@ def transfer_accept(*, actor, transfer: Transfer, class_label: str = "") -> Tran
     _enrol(
         student,
         placement,
+        actor=actor,
         kind=EnrolmentKind.TRANSFER_IN,
         is_repeating=leaving.is_repeating,
         entered_on=effective_on,

@@ -33,7 +33,7 @@ from .forms import (
 from .models import Guardian, Relationship, StudentDocument
 
 PAGE_SIZE = 25
-TABS = ("identity", "guardians", "path", "documents", "certificates", "transfers")
+TABS = ("identity", "guardians", "path", "documents", "certificates", "transfers", "history")
 
 
 def _student_or_404(request, code: str, *, log_read: bool = False):
@@ -94,6 +94,8 @@ def student_detail_view(request, code: str):
         from .certificates.selectors import certificates_of
 
         context["certificates"] = list(certificates_of(student))
+    elif tab == "history":
+        context["history"] = selectors.file_history(student)
     elif tab == "transfers":
         from .transfers import transfers_of
 

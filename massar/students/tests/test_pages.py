@@ -351,3 +351,27 @@ def bearer_for(user):
     from massar.web.tests.api_helpers import bearer
 
     return bearer(user)
+
+
+def test_the_history_tab_says_who_changed_what_and_when(client, cast, pupil):
+    from massar.students.services import student_update
+
+    student_update(actor=cast.staff_a1, student=pupil, changes={"first_name_fr": "Yousef"})
+    client.force_login(cast.director_a1)
+    client.cookies["massar_language"] = "fr"
+    response = client.get(reverse("students:detail", args=[pupil.code_massar]), {"tab": "history"})
+    assert response.status_code == 200
+    changes = response.context["history"]
+    changed = [c for c in changes if c.kind == "~"]
+    assert len(changed) == 1
+    assert [change[1:] for change in changed[0].changes] == [("Youssef", "Yousef")]
+    assert changed[0].user == cast.staff_a1
+    created = [c for c in changes if c.kind == "+"]
+    assert {c.user for c in created} == {cast.director_a1}  # file, guardian, enrolment
+    assert len(created) == 3
+    content = response.content.decode()
+    assert "<del>Youssef</del>" in content
+    assert "Identité : modifié par" in content
+    client.force_login(cast.director_a2)
+    other = client.get(reverse("students:detail", args=[pupil.code_massar]), {"tab": "history"})
+    assert other.status_code == 404
