@@ -49,6 +49,7 @@ urlpatterns = [
         name="document",
     ),
     path("students/<massar:code>/merge/", views.student_merge_view, name="merge"),
+    path("students/<massar:code>/photo/", views.student_photo_view, name="photo"),
     # Transfers between establishments
     path("students/transfers/", views_transfers.transfer_list_view, name="transfer_list"),
     path(

@@ -260,6 +260,26 @@ def document_download_view(request, code: str, document_id: int):
 
 
 @login_required
+def student_photo_view(request, code: str):
+    """The pupil's photo, shown in the file (same access as the file; never cached publicly)."""
+    student = _student_or_404(request, code)
+    document = (
+        StudentDocument.objects.filter(student=student, file=student.photo.name).first()
+        if student.photo
+        else None
+    )
+    if document is None:
+        raise Http404
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(handle, content_type=document.content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def student_merge_view(request, code: str):
     """A directorate or national administrator merges a confirmed duplicate into this file."""

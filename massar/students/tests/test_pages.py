@@ -375,3 +375,28 @@ def test_the_history_tab_says_who_changed_what_and_when(client, cast, pupil):
     client.force_login(cast.director_a2)
     other = client.get(reverse("students:detail", args=[pupil.code_massar]), {"tab": "history"})
     assert other.status_code == 404
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def test_a_photo_is_shown_in_the_file_and_only_within_scope(
+    client, cast, pupil, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(cast.director_a1)
+    upload = reverse("students:document_upload", args=[pupil.code_massar])
+    pdf = SimpleUploadedFile("photo.pdf", PDF, content_type="application/pdf")
+    client.post(upload, {"kind": "photo", "file": pdf})  # a photo must be an image
+    assert not StudentDocument.objects.exists()
+    client.post(upload, {"kind": "photo", "file": SimpleUploadedFile("p.png", PNG)})
+    page = client.get(reverse("students:detail", args=[pupil.code_massar]))
+    assert b'id="student-photo"' in page.content
+    photo = client.get(reverse("students:photo", args=[pupil.code_massar]))
+    assert photo["Content-Type"] == "image/png"
+    assert b"".join(photo.streaming_content) == PNG
+    client.force_login(cast.director_a2)
+    assert client.get(reverse("students:photo", args=[pupil.code_massar])).status_code == 404
+    client.force_login(cast.director_a1)
+    other = register(cast.director_a1, cast.school_a1, birth_date=date(2009, 5, 5), guardians=[])
+    assert client.get(reverse("students:photo", args=[other.code_massar])).status_code == 404
