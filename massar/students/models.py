@@ -158,8 +158,12 @@ class Student(TimeStampedModel):
         verbose_name=_("merged into"),
         help_text=_("A duplicate file merged into another; its code resolves to that file."),
     )
+    # History rows are read per file (by ``id``); indexes on their other columns would only
+    # slow every write and the national bulk load.
     history = HistoricalRecords(
-        excluded_fields=["name_key_ar", "name_key_latin", "search_name", "updated_at"]
+        excluded_fields=["name_key_ar", "name_key_latin", "search_name", "updated_at"],
+        no_db_index=["code_massar", "public_id", "establishment", "civil_record_commune"]
+        + ["merged_into"],
     )
 
     class Meta:
@@ -241,7 +245,7 @@ class Guardian(TimeStampedModel):
         related_name="guardianships",
         verbose_name=_("parent account"),
     )
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at"], no_db_index=["user"])
 
     class Meta:
         ordering = ["student", "relationship"]
@@ -372,7 +376,10 @@ class Enrolment(TimeStampedModel):
     annual_average = models.DecimalField(
         _("annual average"), max_digits=5, decimal_places=2, null=True, blank=True
     )
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(
+        excluded_fields=["updated_at"],
+        no_db_index=["school_year", "establishment", "level", "stream"],
+    )
 
     class Meta:
         ordering = ["student", "-school_year__starts_on", "-entered_on"]
