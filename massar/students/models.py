@@ -162,8 +162,13 @@ class Student(TimeStampedModel):
     # slow every write and the national bulk load.
     history = HistoricalRecords(
         excluded_fields=["name_key_ar", "name_key_latin", "search_name", "updated_at"],
-        no_db_index=["code_massar", "public_id", "establishment", "civil_record_commune"]
-        + ["merged_into"],
+        no_db_index=[
+            "code_massar",
+            "public_id",
+            "establishment",
+            "civil_record_commune",
+            "merged_into",
+        ],
     )
 
     class Meta:
