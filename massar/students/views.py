@@ -82,6 +82,8 @@ def student_detail_view(request, code: str):
     if tab == "identity":
         context["current"] = selectors.current_enrolment(student)
         context["show_health"] = can_write
+        context["can_merge"] = access.can_merge(request.user)
+        context["confirmations"] = list(student.duplicate_confirmations.all())
     elif tab == "guardians":
         context["guardians"] = list(student.guardians.all())
         context["guardian_form"] = GuardianForm(prefix="g")

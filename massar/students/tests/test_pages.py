@@ -400,3 +400,23 @@ def test_a_photo_is_shown_in_the_file_and_only_within_scope(
     client.force_login(cast.director_a1)
     other = register(cast.director_a1, cast.school_a1, birth_date=date(2009, 5, 5), guardians=[])
     assert client.get(reverse("students:photo", args=[other.code_massar])).status_code == 404
+
+
+def test_the_file_shows_a_confirmed_duplicate_and_offers_the_merge_to_officers(client, cast, pupil):
+    from massar.students.services import student_register
+    from massar.students.tests.factories import placement, student_data
+
+    twin = student_register(
+        actor=cast.director_a1,
+        data=student_data(),
+        placement=placement(cast.school_a1, "TC"),
+        duplicate_reason="Twins",
+    )
+    url = reverse("students:detail", args=[twin.code_massar])
+    client.force_login(cast.directorate_officer_a1)
+    page = client.get(url)
+    assert b'id="duplicate-confirmation"' in page.content
+    assert pupil.code_massar.encode() in page.content
+    assert b'id="merge-link"' in page.content
+    client.force_login(cast.director_a1)
+    assert b'id="merge-link"' not in client.get(url).content
