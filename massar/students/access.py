@@ -16,7 +16,7 @@ from massar.core.errors import NotFound, PermissionDenied
 from massar.core.scoping import Scope
 from massar.territory.models import Establishment
 
-from .models import FileRead, Student
+from .models import FileRead, Guardian, Student, StudentDocument
 
 RECORDS_ROLES = frozenset(
     {
@@ -116,15 +116,63 @@ def access_student_by_code(*, actor, code: str, log_read: bool = False) -> Stude
     return found
 
 
-def access_establishment_for_write(*, actor, code: str) -> Establishment:
-    """An establishment where ``actor`` registers pupils; ``NotFound`` for any other."""
+def _establishment_in(scope: Scope, code: str) -> Establishment:
     code = (code or "").strip().upper()
-    found = (
-        school_write_scope(actor)
-        .filter_establishments(Establishment.objects.all())
-        .filter(code=code)
-        .first()
-    )
-    if found is None:
+    found = scope.filter_establishments(Establishment.objects.all()).filter(code=code).first()
+    if not code or found is None:
         raise NotFound()
     return found
+
+
+def access_establishment_for_write(*, actor, code: str) -> Establishment:
+    """An establishment where ``actor`` registers pupils; ``NotFound`` for any other."""
+    return _establishment_in(school_write_scope(actor), code)
+
+
+def access_establishment_for_records(*, actor, code: str) -> Establishment:
+    """An establishment whose files ``actor`` may read; ``NotFound`` for any other."""
+    return _establishment_in(records_scope(actor), code)
+
+
+def writable_establishments(actor) -> list[Establishment]:
+    """The establishments where ``actor`` registers pupils, with their cycles, by code."""
+    scope = school_write_scope(actor)
+    if scope.is_empty:
+        return []
+    return list(
+        scope.filter_establishments(Establishment.objects.prefetch_related("cycles")).order_by(
+            "code"
+        )
+    )
+
+
+def can_read_file(actor, student_id: int) -> bool:
+    return students_in_scope(records_scope(actor)).filter(pk=student_id).exists()
+
+
+def access_guardian(*, student: Student, guardian_id: int) -> Guardian:
+    """A guardian of ``student`` (already accessed); ``NotFound`` for any other id."""
+    guardian = Guardian.objects.filter(student=student, pk=guardian_id).first()
+    if guardian is None:
+        raise NotFound()
+    return guardian
+
+
+def access_document(*, student: Student, document_id: int) -> StudentDocument:
+    """A document of ``student`` (already accessed) that has a file; ``NotFound`` otherwise."""
+    document = StudentDocument.objects.filter(student=student, pk=document_id).first()
+    if document is None or not document.file:
+        raise NotFound()
+    return document
+
+
+def access_photo(*, student: Student) -> StudentDocument:
+    """The document holding ``student``'s photo; ``NotFound`` when there is none."""
+    document = (
+        StudentDocument.objects.filter(student=student, file=student.photo.name).first()
+        if student.photo
+        else None
+    )
+    if document is None:
+        raise NotFound()
+    return document

@@ -524,6 +524,19 @@ def guardian_save(
     return target
 
 
+def guardian_make_contact(*, actor, guardian: Guardian) -> Guardian:
+    """Make ``guardian`` the contact person of their pupil (the other one stops being it)."""
+    data = GuardianData(
+        **{
+            name: getattr(guardian, name)
+            for name in GuardianData.__dataclass_fields__
+            if name != "is_contact"
+        },
+        is_contact=True,
+    )
+    return guardian_save(actor=actor, student=guardian.student, data=data, guardian=guardian)
+
+
 @transaction.atomic
 def document_attach(*, actor, student: Student, kind: str, upload) -> StudentDocument:
     """Keep a scanned document in the file (format and size checked first)."""

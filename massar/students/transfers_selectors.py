@@ -18,7 +18,7 @@ from massar.curriculum.models import Level
 from massar.territory.models import Establishment
 
 from .access import records_scope
-from .models import Enrolment, Student, Transfer, TransferStatus
+from .models import Certificate, CertificateKind, Enrolment, Student, Transfer, TransferStatus
 
 INCOMING = "incoming"
 OUTGOING = "outgoing"
@@ -162,3 +162,20 @@ def access_transfer_by_public_id(*, actor, public_id) -> Transfer:
     if found is None:
         raise NotFound()
     return found
+
+
+def leaving_certificate_of(transfer: Transfer) -> Certificate | None:
+    """The leaving certificate the sending school issued for an accepted transfer."""
+    if transfer.status != TransferStatus.ACCEPTED:
+        return None
+    return (
+        Certificate.objects.filter(
+            student_id=transfer.student_id,
+            kind=CertificateKind.LEAVING,
+            enrolment__school_year_id=transfer.school_year_id,
+            enrolment__establishment_id=transfer.from_establishment_id,
+        )
+        .order_by("-issued_at", "-pk")
+        .only("verification_code", "issued_at", "revoked_at")
+        .first()
+    )

@@ -13,10 +13,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from massar.core.errors import DomainError, NotFound
-from massar.core.paging import CappedPaginator
-from massar.territory.models import Establishment, SchoolYear
-from massar.territory.selectors import current_school_year
-from massar.territory.views import wants_fragment
+from massar.core.pages import page_of, wants_fragment
+from massar.territory.models import Establishment
+from massar.territory.selectors import current_school_year, school_years_before
 
 from . import access, selectors, services
 from .forms import (
@@ -30,7 +29,7 @@ from .forms import (
     StudentIdentityForm,
     student_data_from,
 )
-from .models import Guardian, Relationship, StudentDocument
+from .models import Relationship
 
 PAGE_SIZE = 25
 TABS = ("identity", "guardians", "path", "documents", "certificates", "transfers", "history")
@@ -51,15 +50,12 @@ def student_list_view(request):
         raise Http404
     form = StudentFilterForm(request.GET or None, scope=scope)
     queryset = selectors.student_list(scope=scope, filters=form.filters())
-    paginator = CappedPaginator(queryset, PAGE_SIZE, cap=selectors.SEARCH_COUNT_CAP)
-    page = paginator.get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = page_of(request, queryset, per_page=PAGE_SIZE, cap=selectors.SEARCH_COUNT_CAP)
     context = {
         "form": form,
         "page": page,
-        "capped": paginator.capped,
-        "query": query.urlencode(),
+        "capped": page.paginator.capped,
+        "query": query,
         "invalid": form.is_bound and not form.is_valid(),
         "can_register": not access.school_write_scope(request.user).is_empty,
     }
@@ -106,15 +102,11 @@ def student_detail_view(request, code: str):
 
 
 def _establishments_written_by(user) -> list[Establishment]:
-    """The establishments where ``user`` registers pupils (with their cycles); 404 if none."""
-    scope = access.school_write_scope(user)
-    if scope.is_empty:
+    """The establishments where ``user`` registers pupils; 404 for a user who has none."""
+    establishments = access.writable_establishments(user)
+    if not establishments:
         raise Http404
-    return list(
-        scope.filter_establishments(Establishment.objects.prefetch_related("cycles")).order_by(
-            "code"
-        )
-    )
+    return establishments
 
 
 def _guardian_forms(data=None) -> list[GuardianForm]:
@@ -202,19 +194,11 @@ def guardian_add_view(request, code: str):
 @require_POST
 def guardian_make_contact_view(request, code: str, guardian_id: int):
     student = _student_or_404(request, code)
-    guardian = Guardian.objects.filter(student=student, pk=guardian_id).first()
-    if guardian is None:
-        raise Http404
-    data = services.GuardianData(
-        **{
-            name: getattr(guardian, name)
-            for name in services.GuardianData.__dataclass_fields__
-            if name != "is_contact"
-        },
-        is_contact=True,
-    )
     try:
-        services.guardian_save(actor=request.user, student=student, data=data, guardian=guardian)
+        guardian = access.access_guardian(student=student, guardian_id=guardian_id)
+        services.guardian_make_contact(actor=request.user, guardian=guardian)
+    except NotFound as error:
+        raise Http404 from error
     except DomainError as failure:
         messages.error(request, failure.message)
     return redirect(reverse("students:detail", args=[student.code_massar]) + "?tab=guardians")
@@ -243,40 +227,33 @@ def document_upload_view(request, code: str):
     return redirect(url)
 
 
-@login_required
-def document_download_view(request, code: str, document_id: int):
-    student = _student_or_404(request, code)
-    document = StudentDocument.objects.filter(student=student, pk=document_id).first()
-    if document is None or not document.file:
-        raise Http404
+def _file_response(document, **kwargs) -> FileResponse:
     try:
         handle = document.file.open("rb")
     except FileNotFoundError as error:
         raise Http404 from error
-    return FileResponse(
-        handle,
-        content_type=document.content_type,
-        as_attachment=True,
-        filename=document.original_name,
-    )
+    return FileResponse(handle, content_type=document.content_type, **kwargs)
+
+
+@login_required
+def document_download_view(request, code: str, document_id: int):
+    student = _student_or_404(request, code)
+    try:
+        document = access.access_document(student=student, document_id=document_id)
+    except NotFound as error:
+        raise Http404 from error
+    return _file_response(document, as_attachment=True, filename=document.original_name)
 
 
 @login_required
 def student_photo_view(request, code: str):
     """The pupil's photo, shown in the file (same access as the file; never cached publicly)."""
     student = _student_or_404(request, code)
-    document = (
-        StudentDocument.objects.filter(student=student, file=student.photo.name).first()
-        if student.photo
-        else None
-    )
-    if document is None:
-        raise Http404
     try:
-        handle = document.file.open("rb")
-    except FileNotFoundError as error:
+        document = access.access_photo(student=student)
+    except NotFound as error:
         raise Http404 from error
-    response = FileResponse(handle, content_type=document.content_type)
+    response = _file_response(document)
     response["Cache-Control"] = "private, max-age=3600"
     return response
 
@@ -323,9 +300,7 @@ def reregistration_view(request):
     """Re-register a whole level of last year into this year, in one set-based write."""
     establishments = _establishments_written_by(request.user)
     this_year = current_school_year()
-    years = list(
-        SchoolYear.objects.filter(starts_on__lt=this_year.starts_on).order_by("-starts_on")
-    )
+    years = list(school_years_before(this_year))
     form = ReRegistrationForm(request.POST or None, establishments=establishments, years=years)
     result = None
     if request.method == "POST" and form.is_valid():

@@ -11,7 +11,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -27,6 +26,7 @@ from massar.accounts.verification import (
     verified_contacts,
 )
 from massar.core.errors import DomainError, NotFound
+from massar.core.pages import page_of
 
 from . import access
 from . import preregistration as prereg
@@ -47,11 +47,6 @@ PAGE_SIZE = 25
 TEMPLATES = "students/preregistration/"
 #: The CIN typed at sign-up, kept for the first request of the session (no column on ``User``).
 SESSION_CIN = "preregistration_cin"
-
-
-def _wants_fragment(request) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
 
 
 def _add_domain_error(form, error: DomainError) -> None:
@@ -290,13 +285,11 @@ def queue_view(request):
     scope = _review_scope_or_404(request)
     form = QueueFilterForm(request.GET or None)
     queryset = prereg.preregistration_queue(scope=scope, status=form.status_filter())
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = page_of(request, queryset, per_page=PAGE_SIZE)
     context = {
         "form": form,
         "page": page,
-        "query": query.urlencode(),
+        "query": query,
         "several_schools": len(scope.establishment_ids) > 1,
     }
     return render(request, TEMPLATES + "queue.html", context)

@@ -19,11 +19,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from massar.core.errors import DomainError, NotFound
 from massar.curriculum.models import Level
-from massar.territory.models import Establishment
 from massar.territory.selectors import current_school_year
 
 from . import access
-from .spreadsheets import access_establishment_for_records, students_export, students_import
+from .spreadsheets import students_export, students_import
 from .spreadsheets.columns import COLUMNS
 from .spreadsheets.forms import ExportForm, ImportForm
 
@@ -31,10 +30,7 @@ from .spreadsheets.forms import ExportForm, ImportForm
 @login_required
 @require_http_methods(["GET", "POST"])
 def students_import_view(request):
-    scope = access.school_write_scope(request.user)
-    if scope.is_empty:
-        raise Http404
-    establishments = list(scope.filter_establishments(Establishment.objects.all()).order_by("code"))
+    establishments = access.writable_establishments(request.user)
     if not establishments:
         raise Http404
     school_year = current_school_year()
@@ -75,7 +71,7 @@ def students_import_view(request):
 @require_GET
 def students_export_view(request):
     try:
-        establishment = access_establishment_for_records(
+        establishment = access.access_establishment_for_records(
             actor=request.user, code=request.GET.get("establishment", "")
         )
     except NotFound as error:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -14,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from massar.core.errors import DomainError, NotFound
-from massar.territory.views import wants_fragment
+from massar.core.pages import page_of, wants_fragment
 
 from . import access
 from .forms_transfers import (
@@ -23,13 +22,14 @@ from .forms_transfers import (
     TransferRejectForm,
     TransferRequestForm,
 )
-from .models import Certificate, CertificateKind, TransferStatus
+from .models import TransferStatus
 from .selectors import current_enrolment
 from .transfers import transfer_accept, transfer_cancel, transfer_reject, transfer_request
 from .transfers_selectors import (
     INCOMING,
     OUTGOING,
     access_transfer_by_public_id,
+    leaving_certificate_of,
     transfer_destinations,
     transfer_enrolment,
     transfer_list,
@@ -62,13 +62,11 @@ def transfer_list_view(request):
     form = TransferFilterForm(request.GET or None)
     direction, status = form.filters()
     queryset = transfer_list(scope=scope, direction=direction, status=status)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = page_of(request, queryset, per_page=PAGE_SIZE)
     context = {
         "form": form,
         "page": page,
-        "query": query.urlencode(),
+        "query": query,
         "direction": direction,
         "status": status,
         "incoming": INCOMING,
@@ -80,30 +78,12 @@ def transfer_list_view(request):
     return render(request, template, context)
 
 
-def _leaving_certificate(transfer):
-    if transfer.status != TransferStatus.ACCEPTED:
-        return None
-    return (
-        Certificate.objects.filter(
-            student_id=transfer.student_id,
-            kind=CertificateKind.LEAVING,
-            enrolment__school_year_id=transfer.school_year_id,
-            enrolment__establishment_id=transfer.from_establishment_id,
-        )
-        .order_by("-issued_at", "-pk")
-        .only("verification_code", "issued_at", "revoked_at")
-        .first()
-    )
-
-
 def _render_detail(
     request, transfer, *, status=200, error=None, accept_form=None, reject_form=None
 ):
     user = request.user
     is_open = transfer.status == TransferStatus.REQUESTED
-    can_open_file = (
-        access.students_in_scope(access.records_scope(user)).filter(pk=transfer.student_id).exists()
-    )
+    can_open_file = access.can_read_file(user, transfer.student_id)
     context = {
         "transfer": transfer,
         "student": transfer.student,
@@ -111,7 +91,7 @@ def _render_detail(
         "can_decide": is_open and access.can_write_at(user, transfer.to_establishment),
         "can_cancel": is_open and access.can_write_at(user, transfer.from_establishment),
         "can_open_file": can_open_file,
-        "certificate": _leaving_certificate(transfer),
+        "certificate": leaving_certificate_of(transfer),
         "accept_form": accept_form or TransferAcceptForm(),
         "reject_form": reject_form or TransferRejectForm(),
         "error": error,

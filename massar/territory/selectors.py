@@ -134,3 +134,8 @@ def establishments_assigned(*, scope: Scope) -> QuerySet[Establishment]:
 
 def current_school_year() -> SchoolYear | None:
     return SchoolYear.objects.filter(is_current=True).first()
+
+
+def school_years_before(year: SchoolYear) -> QuerySet[SchoolYear]:
+    """The school years that started before ``year``, latest first."""
+    return SchoolYear.objects.filter(starts_on__lt=year.starts_on).order_by("-starts_on")

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.vary import vary_on_headers
 
 from massar.core.errors import NotFound
+from massar.core.pages import page_of, wants_fragment
 
 from .access import access_establishment_by_code
 from .forms import EstablishmentFilterForm
@@ -17,26 +17,17 @@ from .selectors import establishment_list
 PAGE_SIZE = 25
 
 
-def wants_fragment(request) -> bool:
-    """An htmx update of part of the page (not a boosted link, not a history restore)."""
-    htmx = request.htmx
-    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
-
-
 @login_required
 @vary_on_headers("HX-Request")  # the full page and the fragment must never share a cache entry
 def establishment_list_view(request):
     scope = request.scope
     form = EstablishmentFilterForm(request.GET or None, scope=scope)
     queryset = establishment_list(scope=scope, filters=form.filters())
-    # get_page() answers the last page for a number past the end and the first for garbage.
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = page_of(request, queryset, per_page=PAGE_SIZE)
     context = {
         "form": form,
         "page": page,
-        "query": query.urlencode(),
+        "query": query,
         "invalid": form.is_bound and not form.is_valid(),
     }
     template = "territory/establishment_list.html"

@@ -7,13 +7,12 @@
 - ``exporting``: ``students_export``, the lists as .xlsx.
 """
 
-from .exporting import ExportFile, access_establishment_for_records, students_export
+from .exporting import ExportFile, students_export
 from .importing import ImportResult, students_import
 
 __all__ = [
     "ExportFile",
     "ImportResult",
-    "access_establishment_for_records",
     "students_export",
     "students_import",
 ]

@@ -16,7 +16,6 @@ from django.db.models import QuerySet
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from massar.core.errors import NotFound
 from massar.core.i18n import is_arabic
 from massar.curriculum.models import Level
 from massar.territory.models import Establishment, SchoolYear
@@ -36,22 +35,6 @@ class ExportFile:
     content: bytes
     rows: int
     content_type: str = CONTENT_TYPE
-
-
-def access_establishment_for_records(*, actor, code: str) -> Establishment:
-    """An establishment whose files ``actor`` may read; ``NotFound`` for any other."""
-    code = (code or "").strip().upper()
-    found = (
-        access.records_scope(actor)
-        .filter_establishments(Establishment.objects.all())
-        .filter(code=code)
-        .first()
-        if code
-        else None
-    )
-    if found is None:
-        raise NotFound()
-    return found
 
 
 def export_enrolments(
@@ -138,10 +121,10 @@ def students_export(
 ) -> ExportFile:
     """The list of an establishment's pupils (optionally one level or one class) as .xlsx.
 
-    ``establishment`` comes from ``access_establishment_for_records``; the check is made again
-    here so that no caller can export outside the actor's records scope.
+    ``establishment`` comes from ``access.access_establishment_for_records``; the check is made
+    again here so that no caller can export outside the actor's records scope.
     """
-    access_establishment_for_records(actor=actor, code=establishment.code)
+    access.access_establishment_for_records(actor=actor, code=establishment.code)
     enrolments = export_enrolments(
         establishment=establishment,
         school_year=school_year,
