@@ -96,7 +96,47 @@ class CodeSeries(models.Model):
         return f"{self.letter} · {self.next_number}"
 
 
-class Student(TimeStampedModel):
+class ChildIdentity(models.Model):
+    """Who a child is, as a school file and a parent's online request both record it."""
+
+    first_name_ar = models.CharField(_("first name (Arabic)"), max_length=100)
+    last_name_ar = models.CharField(_("last name (Arabic)"), max_length=100)
+    first_name_fr = models.CharField(_("first name (Latin script)"), max_length=100)
+    last_name_fr = models.CharField(_("last name (Latin script)"), max_length=100)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    birth_date = models.DateField(_("birth date"))
+    birth_place_ar = models.CharField(_("birth place (Arabic)"), max_length=100, blank=True)
+    birth_place_fr = models.CharField(_("birth place (Latin script)"), max_length=100, blank=True)
+    civil_record_number = models.CharField(
+        _("civil-status record number"), max_length=20, blank=True
+    )
+    address = models.CharField(_("address"), max_length=300, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def full_name_ar(self) -> str:
+        return f"{self.first_name_ar} {self.last_name_ar}".strip()
+
+    @property
+    def full_name_fr(self) -> str:
+        return f"{self.first_name_fr} {self.last_name_fr}".strip()
+
+    @property
+    def full_name(self) -> str:
+        from massar.core.i18n import pick
+
+        return pick(ar=self.full_name_ar, fr=self.full_name_fr)
+
+    @property
+    def birth_place(self) -> str:
+        from massar.core.i18n import pick
+
+        return pick(ar=self.birth_place_ar, fr=self.birth_place_fr)
+
+
+class Student(ChildIdentity, TimeStampedModel):
     """A pupil's file, from preschool to the baccalaureate, across establishments."""
 
     code_massar = models.CharField(
@@ -108,17 +148,6 @@ class Student(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="students",
         verbose_name=_("establishment holding the file"),
-    )
-    first_name_ar = models.CharField(_("first name (Arabic)"), max_length=100)
-    last_name_ar = models.CharField(_("last name (Arabic)"), max_length=100)
-    first_name_fr = models.CharField(_("first name (Latin script)"), max_length=100)
-    last_name_fr = models.CharField(_("last name (Latin script)"), max_length=100)
-    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
-    birth_date = models.DateField(_("birth date"))
-    birth_place_ar = models.CharField(_("birth place (Arabic)"), max_length=100, blank=True)
-    birth_place_fr = models.CharField(_("birth place (Latin script)"), max_length=100, blank=True)
-    civil_record_number = models.CharField(
-        _("civil-status record number"), max_length=20, blank=True
     )
     civil_record_commune = models.ForeignKey(
         Commune,
@@ -135,7 +164,6 @@ class Student(TimeStampedModel):
         validators=[MinValueValidator(1980), MaxValueValidator(2100)],
     )
     nationality = models.CharField(_("nationality"), max_length=2, default="MA")
-    address = models.CharField(_("address"), max_length=300, blank=True)
     special_needs = models.CharField(_("special needs"), max_length=300, blank=True)
     health_notes = models.TextField(
         _("health notes"),
@@ -193,26 +221,6 @@ class Student(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.code_massar} · {self.full_name}"
-
-    @property
-    def full_name_ar(self) -> str:
-        return f"{self.first_name_ar} {self.last_name_ar}".strip()
-
-    @property
-    def full_name_fr(self) -> str:
-        return f"{self.first_name_fr} {self.last_name_fr}".strip()
-
-    @property
-    def full_name(self) -> str:
-        from massar.core.i18n import pick
-
-        return pick(ar=self.full_name_ar, fr=self.full_name_fr)
-
-    @property
-    def birth_place(self) -> str:
-        from massar.core.i18n import pick
-
-        return pick(ar=self.birth_place_ar, fr=self.birth_place_fr)
 
 
 class Guardian(TimeStampedModel):
@@ -653,7 +661,7 @@ class PreRegistrationStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
-class PreRegistration(TimeStampedModel):
+class PreRegistration(ChildIdentity, TimeStampedModel):
     """A parent's online request to register a child (1st primary or preschool)."""
 
     reference = models.CharField(_("reference"), max_length=12, unique=True)
@@ -675,19 +683,7 @@ class PreRegistration(TimeStampedModel):
     level = models.ForeignKey(
         Level, on_delete=models.PROTECT, related_name="+", verbose_name=_("level")
     )
-    # The child
-    first_name_ar = models.CharField(_("first name (Arabic)"), max_length=100)
-    last_name_ar = models.CharField(_("last name (Arabic)"), max_length=100)
-    first_name_fr = models.CharField(_("first name (Latin script)"), max_length=100)
-    last_name_fr = models.CharField(_("last name (Latin script)"), max_length=100)
-    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
-    birth_date = models.DateField(_("birth date"))
-    birth_place_ar = models.CharField(_("birth place (Arabic)"), max_length=100, blank=True)
-    birth_place_fr = models.CharField(_("birth place (Latin script)"), max_length=100, blank=True)
-    civil_record_number = models.CharField(
-        _("civil-status record number"), max_length=20, blank=True
-    )
-    address = models.CharField(_("address"), max_length=300, blank=True)
+    # The child: the fields of ChildIdentity
     # The guardian who asks
     guardian_relationship = models.CharField(
         _("relationship"), max_length=10, choices=Relationship.choices
