@@ -420,3 +420,45 @@ def test_the_file_shows_a_confirmed_duplicate_and_offers_the_merge_to_officers(c
     assert b'id="merge-link"' in page.content
     client.force_login(cast.director_a1)
     assert b'id="merge-link"' not in client.get(url).content
+
+
+@pytest.mark.parametrize("member", ["director_a2", "director_b1", "teacher_a1", "parent_a1"])
+def test_the_other_school_gets_404_on_every_action_of_the_file(
+    client, cast, pupil, member, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(cast.director_a1)
+    client.post(
+        reverse("students:document_upload", args=[pupil.code_massar]),
+        {"kind": "birth_certificate", "file": SimpleUploadedFile("b.pdf", PDF)},
+    )
+    document = StudentDocument.objects.get()
+    father = pupil.guardians.get()
+    client.force_login(getattr(cast, member))
+    code = pupil.code_massar
+    upload = SimpleUploadedFile("c.pdf", PDF)
+    posts = [
+        (reverse("students:guardian_contact", args=[code, father.pk]), {}),
+        (reverse("students:document_upload", args=[code]), {"kind": "other", "file": upload}),
+        (reverse("students:merge", args=[code]), {"retired_code": code, "reason": "x"}),
+    ]
+    for url, data in posts:
+        assert client.post(url, data).status_code == 404, url
+    for url in [
+        reverse("students:document", args=[code, document.pk]),
+        reverse("students:photo", args=[code]),
+        reverse("students:detail", args=[code]) + "?tab=history",
+    ]:
+        assert client.get(url).status_code == 404, url
+    assert StudentDocument.objects.count() == 1
+
+
+def test_a_guardian_or_document_of_another_pupil_is_not_found(client, cast, pupil):
+    other = register(cast.director_a1, cast.school_a1, birth_date=date(2009, 6, 6))
+    client.force_login(cast.director_a1)
+    foreign_guardian = other.guardians.get()
+    url = reverse("students:guardian_contact", args=[pupil.code_massar, foreign_guardian.pk])
+    assert client.post(url).status_code == 404
+    assert (
+        client.get(reverse("students:document", args=[pupil.code_massar, 999])).status_code == 404
+    )
