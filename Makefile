@@ -54,3 +54,4 @@ bench: install
 	$(RUN) python benchmarks/students_import.py
 	$(RUN) python benchmarks/students_bulk_load.py
 	$(RUN) python benchmarks/students_search.py
+	$(RUN) python benchmarks/certificates_pdf.py
