@@ -59,11 +59,17 @@ def ensure_reference_data() -> None:
 
     from massar.curriculum.data import y2025
     from massar.curriculum.reference import load_curriculum
+    from massar.schooling import reference as schooling_reference
+    from massar.staff import reference as staff_reference
     from massar.students import reference as students_reference
+    from massar.timetable import reference as timetable_reference
 
     import_module("massar.territory.migrations.0002_reference_data").load(apps, None)
     load_curriculum(apps, y2025)
     students_reference.load(apps)
+    schooling_reference.load(apps)
+    staff_reference.load(apps)
+    timetable_reference.load(apps)
 
 
 def build_cast() -> Cast:

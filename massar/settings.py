@@ -65,6 +65,9 @@ INSTALLED_APPS = [
     "massar.curriculum",
     "massar.accounts",
     "massar.students",
+    "massar.schooling",
+    "massar.staff",
+    "massar.timetable",
     "massar.web",
 ]
 

@@ -186,10 +186,19 @@ class Student(ChildIdentity, TimeStampedModel):
         verbose_name=_("merged into"),
         help_text=_("A duplicate file merged into another; its code resolves to that file."),
     )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="pupil_files",
+        verbose_name=_("pupil account"),
+        help_text=_("The pupil's own login (their code Massar), when the school issued one."),
+    )
     # History rows are read per file (by ``id``); indexes on their other columns would only
     # slow every write and the national bulk load.
     history = HistoricalRecords(
-        excluded_fields=["name_key_ar", "name_key_latin", "search_name", "updated_at"],
+        excluded_fields=["name_key_ar", "name_key_latin", "search_name", "updated_at", "user"],
         no_db_index=[
             "code_massar",
             "public_id",
@@ -209,6 +218,11 @@ class Student(ChildIdentity, TimeStampedModel):
             ),
             models.CheckConstraint(
                 condition=~Q(merged_into=F("id")), name="student_not_merged_into_itself"
+            ),
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(user__isnull=False),
+                name="student_one_file_per_account",
             ),
         ]
         indexes = [

@@ -1,0 +1,13 @@
+from django.db import migrations
+
+from massar.timetable.reference import load
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("timetable", "0001_initial"),
+        ("territory", "0002_reference_data"),
+        ("curriculum", "0002_curriculum_2025_2026"),
+    ]
+
+    operations = [migrations.RunPython(load, migrations.RunPython.noop)]
