@@ -1,5 +1,5 @@
 """Timetables: an establishment's weekly grid, the sessions placed on it, teachers'
-unavailabilities and preferences, the room type a subject needs, and runs of the generator.
+unavailabilities and preferences, how each subject is timetabled, and runs of the generator.
 
 A session is one lesson a week of a teaching assignment (class × subject × teacher), in a room,
 on a weekday, from a period for ``length`` consecutive periods. ``school_class`` and ``teacher``
@@ -132,17 +132,38 @@ class FreeHalfDay(models.Model):
         return f"{self.get_weekday_display()} · {self.get_half_display()}"
 
 
-class SubjectRoomRule(models.Model):
-    """The room type a subject is taught in (national data; classrooms otherwise)."""
+class SubjectTimetableRule(models.Model):
+    """How a subject is timetabled (national data): the room type it needs, whether it is a
+    demanding subject best taught early in the day, and its longest block of periods.
+
+    A subject without a rule is taught in classrooms, in blocks of up to two periods.
+    """
 
     subject = models.OneToOneField(
         Subject, on_delete=models.CASCADE, related_name="+", verbose_name=_("subject")
     )
-    room_type = models.CharField(_("room type"), max_length=16, choices=RoomType.choices)
+    room_type = models.CharField(
+        _("room type"), max_length=16, choices=RoomType.choices, default=RoomType.CLASSROOM
+    )
+    is_heavy = models.BooleanField(
+        _("demanding subject"),
+        default=False,
+        help_text=_("Best not taught in the last periods of the day."),
+    )
+    max_block = models.PositiveSmallIntegerField(
+        _("longest block (periods)"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(4)],
+    )
 
     class Meta:
-        verbose_name = _("room type of a subject")
-        verbose_name_plural = _("room types of subjects")
+        verbose_name = _("timetabling rule of a subject")
+        verbose_name_plural = _("timetabling rules of subjects")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(max_block__gte=1, max_block__lte=4), name="subject_rule_block_range"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.subject_id} → {self.room_type}"

@@ -19,10 +19,13 @@ from massar.accounts.api import LockedOut
 from massar.accounts.api import router as accounts_router
 from massar.accounts.api_auth import bearer
 from massar.core.errors import DomainError
+from massar.schooling.api import router as schooling_router
+from massar.staff.api import router as staff_router
 from massar.students.api import router as students_router
 from massar.students.certificates.api import router as certificates_router
 from massar.students.transfers_api import router as transfers_router
 from massar.territory.api import router as territory_router
+from massar.timetable.api import router as timetable_router
 
 logger = logging.getLogger(__name__)
 
@@ -99,3 +102,6 @@ api.add_router("/", territory_router)
 api.add_router("/", students_router)
 api.add_router("/", transfers_router)
 api.add_router("/", certificates_router)
+api.add_router("/", schooling_router)
+api.add_router("/", staff_router)
+api.add_router("/", timetable_router)

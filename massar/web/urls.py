@@ -26,4 +26,7 @@ urlpatterns = [
     ),
     path("", include("massar.territory.urls")),
     path("", include("massar.students.urls")),
+    path("", include("massar.schooling.urls")),
+    path("", include("massar.staff.urls")),
+    path("", include("massar.timetable.urls")),
 ]

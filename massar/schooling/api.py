@@ -1,0 +1,5 @@
+"""The schooling router of the JSON API under /api/v1/."""
+
+from ninja import Router
+
+router = Router(tags=["schooling"])

@@ -1,0 +1,5 @@
+"""The staff router of the JSON API under /api/v1/."""
+
+from ninja import Router
+
+router = Router(tags=["staff"])

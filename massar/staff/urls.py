@@ -1,0 +1,7 @@
+"""Pages of staff (filled in by the app)."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "staff"
+
+urlpatterns: list = []

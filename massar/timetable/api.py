@@ -1,0 +1,5 @@
+"""The timetable router of the JSON API under /api/v1/."""
+
+from ninja import Router
+
+router = Router(tags=["timetable"])
