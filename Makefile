@@ -24,6 +24,9 @@ demo: install
 	$(DEMO_ENV) $(RUN) python manage.py migrate --no-input
 	$(DEMO_ENV) $(RUN) python manage.py seed_demo
 	@echo "Massar demo: http://127.0.0.1:$(PORT)/  (logins in README.md, password massar-demo)"
+	@# One background worker runs the queued tasks (timetable generation) beside the web server.
+	$(DEMO_ENV) $(RUN) python manage.py db_worker --no-reload --interval 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEMO_ENV) $(RUN) python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install

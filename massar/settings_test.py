@@ -6,6 +6,9 @@ os.environ.setdefault("MASSAR_ALLOW_INSECURE_KEY", "1")
 
 from massar.settings import *  # noqa: F403
 
+# Background tasks run at once, in the test's thread and transaction.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
 # Argon2 is deliberately slow; the suite creates hundreds of users.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SECURE_COOKIES = False
