@@ -9,7 +9,7 @@ from django.db import transaction
 
 from massar.accounts.models import User
 from massar.accounts.services import role_assign, user_create
-from massar.students.models import Guardian
+from massar.students.models import Guardian, Student
 from massar.territory.models import (
     Academy,
     Commune,
@@ -20,6 +20,7 @@ from massar.territory.models import (
 )
 
 from . import data
+from .organisation import seed_demo_organisation
 from .preregistrations import seed_demo_preregistrations
 from .students import seed_demo_students
 
@@ -95,8 +96,11 @@ def seed_demo() -> Counter:
         )
         created["role assignments"] += user.role_assignments.count() - before
 
-    created.update(seed_demo_students(year=SchoolYear.objects.get(is_current=True)))
+    year = SchoolYear.objects.get(is_current=True)
+    created.update(seed_demo_students(year=year))
     _link_demo_parent(created)
+    _link_demo_pupil(created)
+    created.update(seed_demo_organisation(school_code=DEMO_LYCEE, year=year))
     created.update(seed_demo_preregistrations())
     return created
 
@@ -113,3 +117,23 @@ def _link_demo_parent(created: Counter) -> None:
         guardian.user = parent
         guardian.save(update_fields=["user", "updated_at"])
         created["parent links"] += 1
+
+
+def _link_demo_pupil(created: Counter) -> None:
+    """The demo ``student`` login is the account of a girl of the demo lycée (names follow)."""
+    account = User.objects.filter(username="student").first()
+    if account is None or Student.objects.filter(user=account).exists():
+        return
+    pupil = (
+        Student.objects.filter(establishment__code=DEMO_LYCEE, sex="F", user__isnull=True)
+        .order_by("code_massar")
+        .first()
+    )
+    if pupil is None:
+        return
+    pupil.user = account
+    pupil.save(update_fields=["user", "updated_at"])
+    account.first_name, account.last_name = pupil.first_name_fr, pupil.last_name_fr
+    account.first_name_ar, account.last_name_ar = pupil.first_name_ar, pupil.last_name_ar
+    account.save(update_fields=["first_name", "last_name", "first_name_ar", "last_name_ar"])
+    created["pupil accounts"] += 1
