@@ -11,6 +11,8 @@ from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from massar.accounts.models import Role
+from massar.schooling.access import read_scope as organisation_scope
+from massar.staff.access import read_scope as staff_scope
 from massar.students.access import records_scope as scope_for_records
 from massar.students.preregistration import owns_preregistrations
 
@@ -44,6 +46,14 @@ def navigation(request) -> list[NavItem]:
         items.append(NavItem("students", _("Pupils"), reverse("students:list")))
     if scope.has_role(Role.DIRECTOR, Role.STAFF):
         items.append(NavItem("transfers", _("Transfers"), reverse("students:transfer_list")))
+    if not organisation_scope(request.user).is_empty:
+        items.append(NavItem("organisation", _("School organisation"), reverse("schooling:index")))
+    if not staff_scope(request.user).is_empty:
+        items.append(NavItem("staff", _("Staff"), reverse("staff:list")))
+    if scope.has_role(Role.TEACHER):
+        items.append(NavItem("my-classes", _("My classes"), reverse("staff:my_classes")))
+    if not scope.is_empty:
+        items.append(NavItem("timetable", _("Timetable"), reverse("timetable:mine")))
     # Online pre-registration: the school's review queue, and a parent's own requests. Anyone
     # without a role may be a parent signing up (no query); a parent (only role) sees it once
     # they own a request (one indexed query); staff roles are not asked, to keep pages cheap.

@@ -63,8 +63,10 @@ def solve(
 
     ``on_progress(fraction, objective)`` is called in the caller's thread (never the solver's):
     on each improving timetable, and every ``HEARTBEAT_SECONDS`` (``objective`` is ``None``
-    until a first timetable exists). ``fraction`` is elapsed / time_limit, in 0..1. If it
-    raises, the search stops and the exception propagates.
+    until a first timetable exists). ``objective`` is the best so far of the model's objective,
+    which may exceed the final score before optimality (never the reverse); ``fraction`` is
+    elapsed / time_limit, in 0..1. If it raises, the search stops and the exception
+    propagates.
     """
     if mode not in ("full", "repair"):
         raise ValueError(f"unknown mode {mode!r}")
@@ -113,15 +115,16 @@ def solve(
     return Solution(SolveStatus.UNKNOWN, wall_seconds=time.monotonic() - began)
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Run:
-    """What every search of one ``solve`` call shares."""
+    """What every search of one ``solve`` call shares, and the best objective heard so far."""
 
     problem: Problem
     began: float
     time_limit: float
     workers: int
     on_progress: Progress | None
+    best: float | None = None
 
 
 def _answer(problem, began, status, placements, bound, repair) -> Solution:
@@ -272,19 +275,19 @@ def _run(solver, tm, run: _Run, stop_after_first: bool) -> int:
 
     thread = threading.Thread(target=work, name="timetable-solver", daemon=True)
     thread.start()
-    best: float | None = None
     try:
         while True:
             try:
                 event = events.get(timeout=HEARTBEAT_SECONDS)
             except queue.Empty:
                 fraction = min(1.0, (time.monotonic() - began) / max(time_limit, 1e-9))
-                on_progress(fraction, best)
+                on_progress(fraction, run.best)
                 continue
             if event is None:
                 break
-            best = event[1]
-            on_progress(*event)
+            fraction, objective = event
+            run.best = objective if run.best is None else min(run.best, objective)
+            on_progress(fraction, run.best)
     except BaseException:
         solver.StopSearch()
         thread.join()

@@ -19,7 +19,7 @@ from massar.schooling.placements import level_auto_place
 from massar.schooling.rooms import RoomData, room_create
 from massar.schooling.services import classes_create_many
 from massar.staff.models import StaffMember, StaffStatus
-from massar.staff.services import StaffData, teaching_assignment_create
+from massar.staff.services import StaffData, staff_member_link_account, teaching_assignment_create
 from massar.staff.services import staff_member_create as staff_create
 from massar.students.models import ACTIVE_ENROLMENT_STATUSES, Enrolment
 from massar.territory.models import Establishment, SchoolYear
@@ -139,21 +139,18 @@ def _teachers_and_assignments(director, school, year, classes, created: Counter)
         for school_class, weekly in work[subject.pk]:
             if not loads or loads[-1][1] + weekly > QUOTA_HOURS:
                 number += 1
-                teacher = _teacher(director, school, subject, number, rng)
-                if (
+                link = (
                     demo_teacher is not None
                     and subject.code == DEMO_TEACHER_SUBJECT
                     and not StaffMember.objects.filter(user=demo_teacher).exists()
-                ):
-                    # The demo login existed before its staff file: link them.
-                    StaffMember.objects.filter(pk=teacher.pk).update(
-                        user=demo_teacher,
-                        first_name_ar=demo_teacher.first_name_ar,
-                        last_name_ar=demo_teacher.last_name_ar,
-                        first_name_fr=demo_teacher.first_name,
-                        last_name_fr=demo_teacher.last_name,
+                )
+                teacher = _teacher(
+                    director, school, subject, number, rng, person=demo_teacher if link else None
+                )
+                if link:  # the demo login existed before its staff file
+                    teacher = staff_member_link_account(
+                        actor=director, staff_member=teacher, user=demo_teacher
                     )
-                    teacher.refresh_from_db()
                 loads.append((teacher, Decimal("0")))
                 created["teachers"] += 1
             teacher, load = loads[-1]
@@ -164,9 +161,12 @@ def _teachers_and_assignments(director, school, year, classes, created: Counter)
             created["teaching assignments"] += 1
 
 
-def _teacher(director, school, subject, number: int, rng: random.Random) -> StaffMember:
+def _teacher(director, school, subject, number: int, rng: random.Random, person=None):
     first_ar, first_fr = rng.choice(GIRLS if number % 2 else BOYS)
     last_ar, last_fr = rng.choice(FAMILIES)
+    if person is not None:
+        first_ar, last_ar = person.first_name_ar, person.last_name_ar
+        first_fr, last_fr = person.first_name, person.last_name
     status = StaffStatus.ACADEMY_CONTRACT if number % 3 == 0 else StaffStatus.CIVIL_SERVANT
     created = staff_create(
         actor=director,

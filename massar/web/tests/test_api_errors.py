@@ -49,6 +49,21 @@ def test_the_openapi_document_lists_every_endpoint_and_the_bearer_scheme(client)
         "/api/v1/teaching-assignments",
         "/api/v1/me/classes",
         "/api/v1/establishments/{code}/shortages",
+        "/api/v1/timetables/classes/{public_id}",
+        "/api/v1/timetables/teachers/{public_id}",
+        "/api/v1/timetables/rooms/{public_id}",
+        "/api/v1/me/timetable",
+        "/api/v1/timetables/sessions",
+        "/api/v1/timetables/sessions/{public_id}",
+        "/api/v1/establishments/{code}/timetable-conflicts",
+        "/api/v1/classes",
+        "/api/v1/classes/{public_id}",
+        "/api/v1/classes/{public_id}/pupils",
+        "/api/v1/classes/{public_id}/placements",
+        "/api/v1/rooms",
+        "/api/v1/establishments/{code}/school-map",
+        "/api/v1/timetables/generator-runs",
+        "/api/v1/timetables/generator-runs/{public_id}",
     }
     assert schema["components"]["securitySchemes"]["BearerToken"]["scheme"] == "bearer"
     assert "security" not in schema["paths"]["/api/v1/auth/token"]["post"]
