@@ -58,3 +58,7 @@ bench: install
 	$(RUN) python benchmarks/students_bulk_load.py
 	$(RUN) python benchmarks/students_search.py
 	$(RUN) python benchmarks/certificates_pdf.py
+	$(RUN) python benchmarks/schooling_placement.py
+	$(RUN) python benchmarks/timetable_conflicts.py
+	$(RUN) python benchmarks/timetable_generation_run.py
+	$(RUN) python benchmarks/timetable_generator.py
