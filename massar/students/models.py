@@ -143,11 +143,13 @@ class Student(ChildIdentity, TimeStampedModel):
         _("code Massar"), max_length=10, unique=True, validators=[code_massar_validator]
     )
     public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    # Indexed by ``student_school_name_idx`` (establishment first): no index of its own.
     establishment = models.ForeignKey(
         Establishment,
         on_delete=models.PROTECT,
         related_name="students",
         verbose_name=_("establishment holding the file"),
+        db_index=False,
     )
     civil_record_commune = models.ForeignKey(
         Commune,
@@ -193,6 +195,7 @@ class Student(ChildIdentity, TimeStampedModel):
         blank=True,
         related_name="pupil_files",
         verbose_name=_("pupil account"),
+        db_index=False,  # the partial unique constraint below indexes the accounts
         help_text=_("The pupil's own login (their code Massar), when the school issued one."),
     )
     # History rows are read per file (by ``id``); indexes on their other columns would only
@@ -370,11 +373,13 @@ class Enrolment(TimeStampedModel):
     school_year = models.ForeignKey(
         SchoolYear, on_delete=models.PROTECT, related_name="+", verbose_name=_("school year")
     )
+    # Indexed by ``enrolment_school_level_idx`` (establishment first): no index of its own.
     establishment = models.ForeignKey(
         Establishment,
         on_delete=models.PROTECT,
         related_name="enrolments",
         verbose_name=_("establishment"),
+        db_index=False,
     )
     level = models.ForeignKey(
         Level, on_delete=models.PROTECT, related_name="+", verbose_name=_("level")
