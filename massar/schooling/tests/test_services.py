@@ -2,6 +2,7 @@
 classes, and every bad input refused with a clear message and nothing written."""
 
 import pytest
+from django.utils.translation import gettext
 
 from massar.core.errors import PermissionDenied, ValidationFailed
 from massar.curriculum.models import Stream
@@ -266,7 +267,7 @@ def test_a_room_code_twice_is_refused(cast):
 
 def test_a_room_cannot_shrink_below_its_home_class(cast):
     home = room(cast, capacity=40)
-    SchoolClassFactory(establishment=cast.school_a1, capacity=38, home_room=home)
+    home_class = SchoolClassFactory(establishment=cast.school_a1, capacity=38, home_room=home)
     message = refused(
         "room_below_class",
         lambda: rooms.room_update(
@@ -275,7 +276,10 @@ def test_a_room_cannot_shrink_below_its_home_class(cast):
             data=rooms.RoomData(code="S10", capacity=30),
         ),
     )
-    assert "takes 38 pupils" in message
+    assert message == gettext(
+        "The class %(name)s has this room as its home room and takes %(capacity)s "
+        "pupils: the room cannot hold fewer."
+    ) % {"name": home_class.name, "capacity": 38}
     home.refresh_from_db()
     assert home.capacity == 40
 

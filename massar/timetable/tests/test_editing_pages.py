@@ -118,23 +118,28 @@ def test_a_grid_is_saved_from_the_form(client, cast):
 
 
 @pytest.mark.parametrize(
-    ("data", "message"),
+    ("data", "message", "params"),
     [
-        (grid_data(weekdays=()), "Choose at least one teaching day."),
-        (grid_data(periods=[("09:00", "08:00", "am")]), "Period 1 ends before it starts."),
+        (grid_data(weekdays=()), "Choose at least one teaching day.", {}),
+        (
+            grid_data(periods=[("09:00", "08:00", "am")]),
+            "Period %(number)s ends before it starts.",
+            {"number": 1},
+        ),
         (
             grid_data(periods=[("09:00", "", "am")]),
             "Give both the start and the end of the period.",
+            {},
         ),
-        (grid_data(free=["6pm"]), "A free half-day must be on a teaching day."),
-        (grid_data(maximum="13"), "A class has 1 to 12 periods a day at most."),
+        (grid_data(free=["6pm"]), "A free half-day must be on a teaching day.", {}),
+        (grid_data(maximum="13"), "A class has 1 to 12 periods a day at most.", {}),
     ],
 )
-def test_a_bad_grid_is_refused_with_its_reason(client, cast, data, message):
+def test_a_bad_grid_is_refused_with_its_reason(client, cast, data, message, params):
     login(client, cast.director_a1)
     response = client.post(reverse("timetable:grid", args=[cast.school_a1.code]), data)
     assert response.status_code == 400
-    assert shown(message) in response.content.decode()
+    assert shown(message, **params) in response.content.decode()
     assert not WeeklyGrid.objects.exists()
 
 

@@ -338,10 +338,9 @@ def test_a_time_limit_out_of_range_is_refused(cast, school, time_limit):
             actor=cast.director_a1, establishment=cast.school_a1, time_limit=time_limit
         )
     assert refused.value.code == "invalid_time_limit"
-    with translation.override("en"):
-        assert str(refused.value.message) == (
-            "The time limit is a whole number of seconds from 5 to 900."
-        )
+    assert str(refused.value.message) == gettext(
+        "The time limit is a whole number of seconds from %(min)s to %(max)s."
+    ) % {"min": 5, "max": 900}
     assert not GeneratorRun.objects.exists()
 
 
@@ -359,11 +358,10 @@ def test_a_second_run_waits_for_the_first(cast, school, django_capture_on_commit
     with pytest.raises(ValidationFailed) as refused:
         generator_run_request(actor=cast.staff_a1, establishment=cast.school_a1)
     assert refused.value.code == "run_in_progress"
-    with translation.override("en"):
-        assert str(refused.value.message) == (
-            "The generator is already working on this school's timetable: wait for that run "
-            "to finish before asking for another."
-        )
+    assert str(refused.value.message) == gettext(
+        "The generator is already working on this school's timetable: wait for that run "
+        "to finish before asking for another."
+    )
     GeneratorRun.objects.filter(pk=first.pk).update(status=RunStatus.RUNNING)
     with pytest.raises(ValidationFailed):
         generator_run_request(actor=cast.director_a1, establishment=cast.school_a1)
@@ -534,14 +532,16 @@ def test_every_reason_is_worded_with_the_names_it_mentions(
     assert "40" in texts[1]
     assert "Mathématiques avec TCS-1" in texts[2] or "Mathématiques with TCS-1" in texts[2]
     assert "31" in texts[3]
-    assert gettext("Workshop") in texts[3]
-    assert gettext("Science laboratory") in texts[4]
+    with translation.override("fr"):
+        assert gettext("Workshop") in texts[3]
+        assert gettext("Science laboratory") in texts[4]
     assert "Samira Alaoui" in texts[5]
     assert "Karim Tazi" in texts[5]
     assert "4" in texts[6]
     assert "Nadia Idrissi" in texts[7]
     assert "TCS-2" in texts[7]
-    assert f"{gettext('Science laboratory')} / {gettext('Workshop')}" in texts[7]
+    with translation.override("fr"):
+        assert f"{gettext('Science laboratory')} / {gettext('Workshop')}" in texts[7]
     assert len(set(texts)) == len(texts)
     for text in texts:
         assert "cannot word" not in text
