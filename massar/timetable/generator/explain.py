@@ -1,30 +1,38 @@
 """Why no timetable exists: cheap counting checks first, then the solver's core.
 
 ``prechecks`` counts, without solving: a lesson that fits nowhere in the grid, a lesson whose
-rooms do not exist, a teacher or a class with more periods than the grid leaves them, rooms of a
+rooms do not exist, a teacher or a class with more periods than the grid leaves them, a class
+whose teachers are all away too often (given as the groups at fault, like a core), rooms of a
 pool with more lesson-periods than rooms × slots, locked lessons that clash.
 
-``explain`` runs those checks, then, if they pass, puts each group of constraints (a teacher's
-unavailability, a teacher's periods in another school, a class's daily maximum, a locked lesson,
-the rooms of a type) under an assumption literal and asks CP-SAT for a set of groups that cannot
-hold together, made small by dropping one group at a time while the rest still cannot hold.
-When even no group at all can be dropped (the lessons themselves cannot be placed), each class's
-weekly hours become groups too.
+``explain`` runs those checks, then looks for one class or one teacher whose lessons alone have
+no timetable (small problems, solved at once), then explains that part, or else the whole: it
+puts each group of constraints (a teacher's unavailability, a teacher's periods in another
+school, a class's daily maximum, a locked lesson, the rooms of a type) under an assumption
+literal and asks CP-SAT for a set of groups that cannot hold together, made small by dropping
+groups (by halves, then one at a time) while the rest still cannot hold, each check solved with
+the groups fixed on or off. When even no group at all can be dropped
+(the lessons themselves cannot be placed), each class's weekly hours become groups too.
 """
 
 from __future__ import annotations
 
 import time
 from collections import defaultdict
+from dataclasses import replace
 
 from ortools.sat.python import cp_model
 
 from . import grid as grid_geometry
-from .model import TimetableModel, pool_type, room_pools
+from .model import Group, TimetableModel, pool_type, room_pools
 from .problem import Conflict, Problem
 
 # Time for each solve that shrinks the core (seconds); a solve that runs out keeps its group.
 SHRINK_STEP_SECONDS = 5.0
+# Time for a first core under assumptions (seconds).
+ASSUMPTIONS_SECONDS = 5.0
+# Time to check that one class's or one teacher's lessons alone have a timetable (seconds).
+LOCAL_CHECK_SECONDS = 2.0
 
 
 def prechecks(problem: Problem) -> list[Conflict]:
@@ -33,6 +41,7 @@ def prechecks(problem: Problem) -> list[Conflict]:
         *_lessons_without_rooms(problem),
         *_teachers_overloaded(problem),
         *_classes_overloaded(problem),
+        *_classes_without_teachers(problem),
         *_rooms_short(problem),
         *_locked_clashes(problem),
     ]
@@ -110,6 +119,61 @@ def _classes_overloaded(problem: Problem) -> list[Conflict]:
     ]
 
 
+def _classes_without_teachers(problem: Problem) -> list[Conflict]:
+    """A class whose teachers are all away in some slots may have too few periods left: named
+    as the groups that cause it (its daily maximum, its teachers' unavailabilities)."""
+    grid = problem.grid
+    teachers = {teacher.id: teacher for teacher in problem.teachers}
+    grid_capacity = sum(grid_geometry.day_capacity(grid, day) for day in grid.weekdays)
+    needed: dict[int, int] = defaultdict(int)
+    teachers_of: dict[int, set[int]] = defaultdict(set)
+    for lesson in problem.lessons:
+        needed[lesson.class_id] += lesson.length
+        teachers_of[lesson.class_id].add(lesson.teacher_id)
+    conflicts = []
+    for class_id, periods in sorted(needed.items()):
+        if periods > grid_capacity:
+            continue  # already a class_overloaded
+        specs = [teachers.get(t) for t in sorted(teachers_of[class_id])]
+        if any(spec is None for spec in specs):
+            continue  # a teacher without constraints is always there
+        lost = set.intersection(
+            *(set(spec.unavailable | spec.busy_elsewhere) for spec in specs)
+        ) & set(grid_geometry.open_slots(grid))
+        if not lost:
+            continue
+        available, capped = 0, False
+        for day in grid.weekdays:
+            free = sum(
+                1 for p in grid.periods if (day, p) not in grid.closed and (day, p) not in lost
+            )
+            capped |= free > grid.class_max_periods_per_day
+            available += min(free, grid.class_max_periods_per_day)
+        if periods <= available:
+            continue
+        groups = []
+        if capped:
+            groups.append(
+                {
+                    "kind": "class_daily_max",
+                    "class_id": class_id,
+                    "max_periods": grid.class_max_periods_per_day,
+                }
+            )
+        for spec in specs:
+            if spec.unavailable & lost:
+                groups.append({"kind": "teacher_unavailable", "teacher_id": spec.id})
+            if spec.busy_elsewhere & lost:
+                groups.append({"kind": "teacher_busy_elsewhere", "teacher_id": spec.id})
+        conflicts.append(
+            Conflict(
+                "constraints_together",
+                {"groups": groups, "class_id": class_id, "needed": periods, "available": available},
+            )
+        )
+    return conflicts
+
+
 def _rooms_short(problem: Problem) -> list[Conflict]:
     known = {room.id: room.room_type for room in problem.rooms}
     slots = len(grid_geometry.open_slots(problem.grid))
@@ -168,6 +232,14 @@ def explain(problem: Problem, *, time_limit: float = 30.0) -> list[Conflict]:
     if conflicts:
         return conflicts
     deadline = time.monotonic() + time_limit
+    groups = _local_groups(problem, deadline)
+    if groups is None:
+        groups = _groups(problem, deadline)
+    return [Conflict("constraints_together", {"groups": groups or []})]
+
+
+def _groups(problem: Problem, deadline: float) -> list[dict] | None:
+    """The core of the whole problem; ``None`` when none was found in time."""
     exact_rooms = False
     found = _core(TimetableModel(problem, explain=True), deadline)
     if found == "feasible":  # pooled rooms are looser than rooms chosen one by one
@@ -178,36 +250,149 @@ def explain(problem: Problem, *, time_limit: float = 30.0) -> list[Conflict]:
             TimetableModel(problem, explain=True, exact_rooms=exact_rooms, relax_hours=True),
             deadline,
         )
-    groups = found if isinstance(found, list) else []
-    return [Conflict("constraints_together", {"groups": groups})]
+    return found if isinstance(found, list) else None
+
+
+def _local_groups(problem: Problem, deadline: float) -> list[dict] | None:
+    """The core of the first class's or teacher's own lessons that already have no timetable.
+
+    Assumptions weaken the solver's presolve and relaxation, so a core of a whole school may
+    take long; most impossible timetables are already impossible for one class or one teacher,
+    whose small problem is checked (and explained) in a moment."""
+    by_class: dict[int, list] = defaultdict(list)
+    by_teacher: dict[int, list] = defaultdict(list)
+    for lesson in problem.lessons:
+        by_class[lesson.class_id].append(lesson)
+        by_teacher[lesson.teacher_id].append(lesson)
+    parts = [*by_class.values(), *by_teacher.values()]
+    if len(parts) <= 2:
+        return None  # the whole problem is as small as its parts
+    for lessons in parts:
+        if time.monotonic() >= deadline:
+            return None
+        part = replace(problem, lessons=tuple(lessons))
+        tm = TimetableModel(part)
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.max_time_in_seconds = max(
+            0.01, min(LOCAL_CHECK_SECONDS, deadline - time.monotonic())
+        )
+        if solver.Solve(tm.model) == cp_model.INFEASIBLE:
+            return _groups(part, deadline)
+    return None
 
 
 def _core(tm: TimetableModel, deadline: float):
     """A small set of groups that cannot hold together; ``[]`` when the model is infeasible
     without any group, ``"feasible"`` when all groups hold, ``None`` when time ran out."""
-    lits = list(tm.groups.values())
-    names = {lit.Index(): group for group, lit in tm.groups.items()}
-    status, core = _solve_with(tm, lits, deadline, deadline - time.monotonic())
+    groups = list(tm.groups)
+    lits = [tm.groups[group] for group in groups]
+    # A first core under assumptions: quick on small problems, while on large ones the
+    # assumptions weaken the relaxation too much to prove anything in time.
+    seconds = min(ASSUMPTIONS_SECONDS, deadline - time.monotonic())
+    status, core = _solve_with(tm, lits, deadline, seconds)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return "feasible"
-    if status != cp_model.INFEASIBLE:
-        return None
-    # Drop groups one at a time while the rest still cannot hold together.
-    kept = list(core)
-    index = 0
-    while index < len(kept) and time.monotonic() < deadline:
-        trial = kept[:index] + kept[index + 1 :]
-        status, smaller = _solve_with(tm, trial, deadline, SHRINK_STEP_SECONDS)
-        if status == cp_model.INFEASIBLE:
-            kept = [lit for lit in trial if lit.Index() in {s.Index() for s in smaller}] or trial
-        else:
-            index += 1
-    order = sorted(kept, key=lambda lit: _sort_key(names[lit.Index()]))
-    return [names[lit.Index()].describe() for lit in order]
+    if status == cp_model.INFEASIBLE:
+        by_index = {tm.groups[group].Index(): group for group in groups}
+        candidates = [by_index[lit.Index()] for lit in core]
+    else:
+        verdict = _holds(tm, groups, groups, deadline)
+        if verdict is None:
+            return None
+        if verdict:
+            return "feasible"
+        candidates = groups
+    kept = _shrink(tm, groups, candidates, deadline)
+    return [group.describe() for group in sorted(kept, key=_sort_key)]
+
+
+def _shrink(tm: TimetableModel, groups: list, candidates: list, deadline: float) -> list:
+    """Drop groups, by chunks then one by one, while the rest still cannot hold together.
+    Stops early at the deadline with a set that still cannot hold."""
+    kept = list(candidates)
+    chunk = max(1, len(kept) // 2)
+    while kept:
+        index = 0
+        while index < len(kept) and time.monotonic() < deadline:
+            trial = kept[:index] + kept[index + chunk :]
+            if _holds(tm, groups, trial, deadline) is False:
+                kept = trial
+            else:
+                index += chunk
+        if chunk == 1 or time.monotonic() >= deadline:
+            break
+        chunk = max(1, chunk // 2)
+    return kept
+
+
+def _holds(tm: TimetableModel, groups: list, enabled: list, deadline: float) -> bool | None:
+    """Whether the problem has a timetable with only the groups ``enabled`` among ``groups``.
+
+    Solved as a plain problem without the other groups (no assumptions), so that the solver
+    keeps the full strength of its presolve and relaxation."""
+    problem, uncapped = _without(tm.problem, set(groups) - set(enabled))
+    model = TimetableModel(problem, exact_rooms=tm.exact_rooms, uncapped_classes=uncapped)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(
+        0.01, min(SHRINK_STEP_SECONDS, deadline - time.monotonic())
+    )
+    solver.parameters.num_workers = 1
+    status = solver.Solve(model.model)
+    if status == cp_model.INFEASIBLE:
+        return False
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return True
+    return None
+
+
+def _without(problem: Problem, dropped: set[Group]):
+    """``problem`` without the groups ``dropped``, and the classes whose daily maximum is off."""
+    off: dict[str, set] = defaultdict(set)
+    for group in dropped:
+        params = dict(group.params)
+        key = {
+            "teacher_unavailable": "teacher_id",
+            "teacher_busy_elsewhere": "teacher_id",
+            "class_daily_max": "class_id",
+            "class_hours": "class_id",
+            "locked": "lesson_key",
+            "rooms": "room_type",
+        }[group.kind]
+        off[group.kind].add(params[key])
+    teachers = tuple(
+        replace(
+            teacher,
+            unavailable=frozenset()
+            if teacher.id in off["teacher_unavailable"]
+            else teacher.unavailable,
+            busy_elsewhere=frozenset()
+            if teacher.id in off["teacher_busy_elsewhere"]
+            else teacher.busy_elsewhere,
+        )
+        for teacher in problem.teachers
+    )
+    room_types = {room.id: room.room_type for room in problem.rooms}
+    lessons = []
+    for lesson in problem.lessons:
+        if lesson.class_id in off["class_hours"]:
+            continue
+        if lesson.key in off["locked"]:
+            lesson = replace(lesson, locked=None)
+        rooms = [r for r in lesson.room_ids if r in room_types]
+        if lesson.locked is not None and lesson.locked.room_id is not None:
+            rooms.append(lesson.locked.room_id)
+        if lesson.room_ids and pool_type(rooms, room_types) in off["rooms"]:
+            lesson = replace(lesson, room_ids=())
+            if lesson.locked is not None:
+                lesson = replace(lesson, locked=replace(lesson.locked, room_id=None))
+        lessons.append(lesson)
+    relaxed = replace(problem, teachers=teachers, lessons=tuple(lessons))
+    return relaxed, frozenset(off["class_daily_max"])
 
 
 def _sort_key(group) -> tuple:
-    return (group.kind, [str(value) for _, value in group.params])
+    return (group.kind, tuple(value for _, value in group.params))
 
 
 def _solve_with(tm: TimetableModel, lits: list, deadline: float, seconds: float):

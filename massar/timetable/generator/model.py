@@ -70,7 +70,8 @@ class TimetableModel:
     ``exact_rooms``: choose each lesson's room in the model; otherwise rooms are only counted
     per pool and slot, and chosen afterwards (``rooms.py``).
     ``relax_hours``: in explain mode, each class's weekly hours become a group too (used only
-    when nothing else explains the infeasibility).
+    when nothing else explains the infeasibility). ``uncapped_classes``: classes without the
+    daily maximum (the explanation's checks drop that group so).
     """
 
     def __init__(
@@ -80,9 +81,11 @@ class TimetableModel:
         exact_rooms: bool = False,
         explain: bool = False,
         relax_hours: bool = False,
+        uncapped_classes: frozenset[int] = frozenset(),
     ):
         self.problem = problem
         self.exact_rooms = exact_rooms
+        self.uncapped_classes = uncapped_classes
         self.grid = problem.grid
         self.explain = explain
         self.relax_hours = explain and relax_hours
@@ -251,15 +254,33 @@ class TimetableModel:
     def _add_class_daily_max(self) -> None:
         limit = self.grid.class_max_periods_per_day
         per_class_day: dict[tuple[int, int], list] = defaultdict(list)
+        reachable: dict[tuple[int, int], set[int]] = defaultdict(set)
         for lesson in self.lessons:
-            for lit, (day, _period) in zip(lesson.lits, lesson.starts, strict=True):
-                per_class_day[lesson.spec.class_id, day].append((lesson.spec.length, lit))
-        for (class_id, _day), terms in per_class_day.items():
-            if sum(length for length, _ in terms) <= limit:
-                continue
-            # Most terms are exclusive starts of one lesson: the sum bounds what a day holds.
-            ct = self.model.Add(sum(length * lit for length, lit in terms) <= limit)
-            self._enforce(ct, self.group("class_daily_max", class_id=class_id, max_periods=limit))
+            for lit, start in zip(lesson.lits, lesson.starts, strict=True):
+                key = (lesson.spec.class_id, start[0])
+                per_class_day[key].append((lesson.spec.length, lit))
+                reachable[key].update(
+                    p for _, p in grid_geometry.covered(start, lesson.spec.length)
+                )
+        week: dict[int, tuple[list, int]] = defaultdict(lambda: ([], 0))
+        for (class_id, day), terms in per_class_day.items():
+            # A day also holds no more than the periods its lessons can reach (open, with a
+            # teacher there): implied by the slots, but stated here (and summed over the week)
+            # it lets the solver see at once that a class's week is too short.
+            reach = len(reachable[class_id, day])
+            bound = reach if class_id in self.uncapped_classes else min(limit, reach)
+            group = self.group("class_daily_max", class_id=class_id, max_periods=limit)
+            all_terms, total = week[class_id]
+            week[class_id] = ([*all_terms, *terms], total + bound)
+            if sum(length for length, _ in terms) > bound:
+                ct = self.model.Add(sum(length * lit for length, lit in terms) <= bound)
+                self._enforce(ct, group)
+        for class_id, (terms, bound) in week.items():
+            if sum(length for length, _ in terms) > bound:
+                ct = self.model.Add(sum(length * lit for length, lit in terms) <= bound)
+                self._enforce(
+                    ct, self.group("class_daily_max", class_id=class_id, max_periods=limit)
+                )
 
     def _add_room_capacity(self) -> None:
         m = self.model

@@ -29,11 +29,18 @@ Progress = Callable[[float, float | None], None]
 
 # While the solver runs, ``on_progress`` also hears from it at least this often (seconds).
 HEARTBEAT_SECONDS = 2.0
-# Measured on the benchmark lycée: one presolve round without probing reaches a first timetable
-# and a good objective sooner; the presolve's later rounds cost seconds and bring little here.
-SEARCH_PARAMETERS = {"max_presolve_iterations": 1, "cp_model_probing_level": 0}
+# Measured on the benchmark lycée: one presolve round without probing nor symmetry detection
+# reaches a first timetable and a good objective sooner; the presolve's later rounds cost
+# seconds and bring little here.
+SEARCH_PARAMETERS = {
+    "max_presolve_iterations": 1,
+    "cp_model_probing_level": 0,
+    "symmetry_level": 0,
+}
 # Repair mode first moves only the lessons near the change, in this share of the time at most.
 LOCAL_REPAIR_SHARE = 0.3
+# Time granted to the model with rooms when the day-by-day choice fails, at least (seconds).
+ROOMS_FALLBACK_SECONDS = 10.0
 # Time granted to the explanation of an infeasible problem, at least (seconds).
 EXPLAIN_MIN_SECONDS = 10.0
 
@@ -54,8 +61,10 @@ def solve(
     rest. Current placements are hints in both modes. A repair first solves a small problem
     where only the lessons that cannot stay, and the lessons of their teachers and classes, may
     move (at most ``LOCAL_REPAIR_SHARE`` of the time), then improves on it with every lesson
-    free. ``time_limit`` is in seconds, for the search (the explanation of an infeasible problem
-    may take up to ``EXPLAIN_MIN_SECONDS`` more). ``workers``: CP-SAT search threads.
+    free. ``time_limit`` is in seconds, for the search; the explanation of an infeasible problem
+    may take up to ``EXPLAIN_MIN_SECONDS`` more, and the rare second search that chooses rooms
+    in the model (when the day-by-day choice fails) up to ``ROOMS_FALLBACK_SECONDS`` more.
+    ``workers``: CP-SAT search threads.
 
     The answer's ``objective`` is the timetable's score (``validate.score``: the weighted soft
     penalties, plus ``W_MOVE`` per lesson moved in repair mode); ``best_bound`` is the solver's
@@ -158,7 +167,7 @@ def _search(run: _Run, problem: Problem, *, repair, times, deadline, stop_after_
         # solver choose rooms too, from the timetable found.
         logger.info("Rooms chosen in the model: the day-by-day assignment failed")
         tm = _model(problem, exact_rooms=True, repair=repair, times=times)
-        solver = _solver(deadline, run.workers)
+        solver = _solver(max(deadline, time.monotonic() + ROOMS_FALLBACK_SECONDS), run.workers)
         code = _run(solver, tm, run, stop_after_first)
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return _STATUS.get(code, SolveStatus.UNKNOWN), None, None

@@ -107,13 +107,43 @@ def test_a_feasible_problem_passes_the_checks():
     assert prechecks(given) == []
 
 
-def test_core_names_a_teachers_unavailability_and_a_class_daily_maximum():
+def test_a_class_whose_teachers_are_all_away_too_often():
     # Four single periods for class 1 over two days, at most two a day; its only teacher is
-    # unavailable for three periods of day 1: counts pass, but only three lessons fit.
+    # unavailable for three periods of day 1: only three periods are left.
     grid = GridSpec(weekdays=(1, 2), periods=(1, 2, 3, 4), class_max_periods_per_day=2)
     teacher = TeacherSpec(1, unavailable=frozenset({(1, 1), (1, 2), (1, 3)}))
     given = problem(
         [lesson(f"l{i}", assignment=i) for i in range(4)], grid=grid, teachers=[teacher]
+    )
+
+    assert prechecks(given) == [
+        Conflict(
+            "constraints_together",
+            {
+                "groups": [
+                    {"kind": "class_daily_max", "class_id": 1, "max_periods": 2},
+                    {"kind": "teacher_unavailable", "teacher_id": 1},
+                ],
+                "class_id": 1,
+                "needed": 4,
+                "available": 3,
+            },
+        )
+    ]
+
+
+def test_core_names_a_teachers_unavailability_and_a_class_daily_maximum():
+    # Class 1, at most two periods a day over two days: teacher 1's three lessons cannot all
+    # be on day 2, and teacher 1 is away all day 1. Every count passes.
+    grid = GridSpec(weekdays=(1, 2), periods=(1, 2, 3, 4), class_max_periods_per_day=2)
+    teachers = [TeacherSpec(1, unavailable=frozenset((1, p) for p in (1, 2, 3, 4)))]
+    given = problem(
+        [
+            *[lesson(f"l{i}", assignment=i, teacher=1) for i in range(3)],
+            lesson("other", assignment=9, teacher=2),
+        ],
+        grid=grid,
+        teachers=teachers,
     )
     assert prechecks(given) == []
 
