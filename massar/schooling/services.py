@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from massar.core.choices import CycleCode
 from massar.core.errors import ValidationFailed
+from massar.core.validation import full_clean_or_refuse as full_clean
 from massar.curriculum.models import Level, Stream
 from massar.students.models import ACTIVE_ENROLMENT_STATUSES
 from massar.students.services import Placement, check_placement
@@ -35,18 +35,6 @@ MAX_INTAKE = 5000
 def invalid(message: str, code: str, field_name: str | None = None) -> ValidationFailed:
     details = [{"loc": [field_name] if field_name else [], "msg": str(message)}]
     return ValidationFailed(message, code=code, details=details)
-
-
-def full_clean(instance, *, exclude=None) -> None:
-    try:
-        instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
-    except ValidationError as error:
-        details = [
-            {"loc": [name], "msg": str(message)}
-            for name, messages in error.message_dict.items()
-            for message in messages
-        ]
-        raise ValidationFailed(_("Some fields are not valid."), details=details) from error
 
 
 # --- Classes -----------------------------------------------------------------------------------

@@ -10,13 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from massar.core.errors import NotFound, PermissionDenied, ValidationFailed
+from massar.core.validation import full_clean_or_refuse as _full_clean
 from massar.curriculum.models import Level, Stream
 from massar.territory.models import Establishment, SchoolYear
 
@@ -136,23 +136,6 @@ IDENTITY_FIELDS = (
     "special_needs",
     "health_notes",
 )
-
-
-def _messages(error: ValidationError) -> list[dict]:
-    if hasattr(error, "error_dict"):
-        return [
-            {"loc": [name], "msg": str(message)}
-            for name, messages in error.message_dict.items()
-            for message in messages
-        ]
-    return [{"loc": [], "msg": str(message)} for message in error.messages]
-
-
-def _full_clean(instance, *, exclude=None) -> None:
-    try:
-        instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
-    except ValidationError as error:
-        raise ValidationFailed(_("Some fields are not valid."), details=_messages(error)) from error
 
 
 def age_on(birth_date: date, day: date) -> int:

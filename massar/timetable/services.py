@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from massar.core.errors import NotFound, ValidationFailed
+from massar.core.validation import full_clean_or_refuse as _full_clean
 from massar.schooling.models import Room
 from massar.staff.models import StaffMember, TeachingAssignment
 from massar.territory.models import Establishment, SchoolYear
@@ -35,23 +35,6 @@ from .weekgrid import USUAL_SECONDARY_WEEK, GridShape, PeriodSpec, shape_of
 
 MAX_PERIODS = 12
 MAX_LENGTH = 4
-
-
-def _messages(error: ValidationError) -> list[dict]:
-    if hasattr(error, "error_dict"):
-        return [
-            {"loc": [name], "msg": str(message)}
-            for name, messages in error.message_dict.items()
-            for message in messages
-        ]
-    return [{"loc": [], "msg": str(message)} for message in error.messages]
-
-
-def _full_clean(instance, *, exclude=None) -> None:
-    try:
-        instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
-    except ValidationError as error:
-        raise ValidationFailed(_("Some fields are not valid."), details=_messages(error)) from error
 
 
 def _invalid(message: str, *, code: str, field: str) -> ValidationFailed:
