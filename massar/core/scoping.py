@@ -35,6 +35,16 @@ class Scope:
     def has_role(self, *roles: str) -> bool:
         return bool(self.roles.intersection(roles))
 
+    def covers(self, establishment) -> bool:
+        """Whether the scope reaches ``establishment`` (no query: the scope holds the ids and
+        the establishment its academy and directorate)."""
+        return (
+            self.national
+            or establishment.pk in self.establishment_ids
+            or establishment.academy_id in self.academy_ids
+            or establishment.directorate_id in self.directorate_ids
+        )
+
     def establishment_q(self, prefix: str = "") -> Q:
         """Condition on an establishment reached through ``prefix`` (e.g. ``"establishment__"``).
 

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import uuid
 
-from django.utils.translation import gettext_lazy as _
-
 from massar.accounts.models import Role
 from massar.accounts.scope import scope_for
-from massar.core.errors import NotFound, PermissionDenied
+from massar.core.errors import NotFound
 from massar.core.scoping import Scope
+from massar.students.access import can_write_at, require_write_at  # noqa: F401 - the one rule, re-exported
 from massar.territory.models import Directorate, Establishment, SchoolYear
 
 from .models import Building, Room, SchoolClass
@@ -47,20 +46,6 @@ def write_scope(actor) -> Scope:
 
 def _scope(actor, *, write: bool) -> Scope:
     return write_scope(actor) if write else read_scope(actor)
-
-
-def can_write_at(actor, establishment: Establishment) -> bool:
-    scope = write_scope(actor)
-    return (
-        not scope.is_empty
-        and scope.filter_establishments(Establishment.objects.filter(pk=establishment.pk)).exists()
-    )
-
-
-def require_write_at(actor, establishment: Establishment) -> None:
-    """Services call this first: only the school's director and staff organise it."""
-    if not can_write_at(actor, establishment):
-        raise PermissionDenied(_("Only the director and staff of the school can do this."))
 
 
 def establishments_in(scope: Scope):

@@ -16,14 +16,14 @@ from __future__ import annotations
 import uuid
 
 from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
-from django.utils.translation import gettext_lazy as _
 
 from massar.accounts.models import Role
 from massar.accounts.scope import scope_for
-from massar.core.errors import NotFound, PermissionDenied
+from massar.core.errors import NotFound
 from massar.core.scoping import Scope
 from massar.curriculum.models import Subject
 from massar.schooling.models import SchoolClass
+from massar.students.access import can_write_at, require_write_at  # noqa: F401 - the one rule, re-exported
 from massar.territory.models import Directorate, Establishment, SchoolYear
 
 from .models import StaffMember, TeachingAssignment
@@ -107,22 +107,6 @@ def staff_visible_to(actor) -> QuerySet[StaffMember]:
             output_field=BooleanField(),
         )
     return StaffMember.objects.filter(condition).annotate(show_personal=personal)
-
-
-def _in(scope: Scope, establishment: Establishment) -> bool:
-    return (
-        not scope.is_empty
-        and scope.filter_establishments(Establishment.objects.filter(pk=establishment.pk)).exists()
-    )
-
-
-def can_write_at(actor, establishment: Establishment) -> bool:
-    return _in(write_scope(actor), establishment)
-
-
-def require_write_at(actor, establishment: Establishment) -> None:
-    if not can_write_at(actor, establishment):
-        raise PermissionDenied(_("Only the director and staff of the school can do this."))
 
 
 def is_officer(actor) -> bool:

@@ -25,14 +25,13 @@ from massar.curriculum.models import Subject, SubjectAllocation
 from massar.schooling.models import ClassPlacement, SchoolClass
 from massar.students.models import ACTIVE_ENROLMENT_STATUSES, Enrolment
 from massar.territory.models import Establishment, SchoolYear
+from massar.territory.selectors import current_school_year
 
 from .access import staff_in_scope
 from .loads import serving_teachers, with_load
 from .models import StaffKind, StaffMember, StaffStatus, TeachingAssignment
 
-
-def current_year() -> SchoolYear | None:
-    return SchoolYear.objects.filter(is_current=True).first()
+current_year = current_school_year
 
 
 # --- Staff list -----------------------------------------------------------------------------

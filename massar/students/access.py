@@ -47,11 +47,9 @@ def school_write_scope(actor) -> Scope:
 
 
 def can_write_at(actor, establishment: Establishment) -> bool:
-    scope = school_write_scope(actor)
-    return (
-        not scope.is_empty
-        and scope.filter_establishments(Establishment.objects.filter(pk=establishment.pk)).exists()
-    )
+    """Whether ``actor`` is the director or staff of ``establishment`` (or of its central
+    school). Every app's services ask this before organising a school."""
+    return school_write_scope(actor).covers(establishment)
 
 
 def require_write_at(actor, establishment: Establishment) -> None:

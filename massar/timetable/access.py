@@ -18,14 +18,14 @@ import uuid
 from dataclasses import dataclass, field
 
 from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
 
 from massar.accounts.models import Role
 from massar.accounts.scope import scope_for
-from massar.core.errors import NotFound, PermissionDenied
+from massar.core.errors import NotFound
 from massar.core.scoping import Scope
 from massar.schooling.models import Room, SchoolClass
 from massar.staff.models import StaffMember, TeachingAssignment
+from massar.students.access import can_write_at, require_write_at  # noqa: F401 - the one rule, re-exported
 from massar.students.models import ACTIVE_ENROLMENT_STATUSES, Student
 from massar.territory.models import Establishment
 
@@ -55,21 +55,7 @@ def write_scope(actor) -> Scope:
 
 def covers(scope: Scope, establishment: Establishment) -> bool:
     """Whether ``scope`` reaches ``establishment`` (no query: the scope holds the ids)."""
-    return (
-        scope.national
-        or establishment.pk in scope.establishment_ids
-        or establishment.academy_id in scope.academy_ids
-        or establishment.directorate_id in scope.directorate_ids
-    )
-
-
-def can_write_at(actor, establishment: Establishment) -> bool:
-    return covers(write_scope(actor), establishment)
-
-
-def require_write_at(actor, establishment: Establishment) -> None:
-    if not can_write_at(actor, establishment):
-        raise PermissionDenied(_("Only the director and staff of the school can do this."))
+    return scope.covers(establishment)
 
 
 def _uuid(value) -> uuid.UUID:
