@@ -57,6 +57,7 @@ def ensure_reference_data() -> None:
         return
     from django.apps import apps
 
+    from massar.assessment import reference as assessment_reference
     from massar.curriculum.data import y2025
     from massar.curriculum.reference import load_curriculum
     from massar.schooling import reference as schooling_reference
@@ -70,6 +71,7 @@ def ensure_reference_data() -> None:
     schooling_reference.load(apps)
     staff_reference.load(apps)
     timetable_reference.load(apps)
+    assessment_reference.load(apps)
 
 
 def build_cast() -> Cast:

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "massar.schooling",
     "massar.staff",
     "massar.timetable",
+    "massar.assessment",
     "massar.web",
 ]
 

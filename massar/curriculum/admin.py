@@ -65,14 +65,16 @@ class AssessmentRuleAdmin(NationalModelAdmin):
     list_display = [
         "school_year",
         "level",
+        "stream",
         "scale",
         "tests_per_semester",
         "activities_weight",
+        "absence_policy",
         "pass_threshold",
         "rounding",
     ]
     list_filter = ["school_year", "level__cycle"]
-    list_select_related = ["school_year", "level"]
+    list_select_related = ["school_year", "level", "stream"]
 
 
 @admin.register(ExamRule)

@@ -140,8 +140,19 @@ class RoundingMode(models.TextChoices):
     DOWN = "down", _("Truncate")
 
 
+class AbsencePolicy(models.TextChoices):
+    """How a test the pupil missed ("absent", distinct from 0) counts in the subject mark."""
+
+    EXCLUDE = "exclude", _("Left out of the mean of tests")
+    ZERO = "zero", _("Counted as 0")
+
+
 class AssessmentRule(models.Model):
-    """How pupils of one level are assessed in one school year."""
+    """How pupils of one level are assessed in one school year.
+
+    A rule without ``stream`` applies to every stream of the level; a rule with a stream
+    overrides it for that stream (e.g. a stream that is marked with more tests).
+    """
 
     school_year = models.ForeignKey(
         SchoolYear,
@@ -151,6 +162,15 @@ class AssessmentRule(models.Model):
     )
     level = models.ForeignKey(
         Level, on_delete=models.PROTECT, related_name="assessment_rules", verbose_name=_("level")
+    )
+    stream = models.ForeignKey(
+        Stream,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assessment_rules",
+        verbose_name=_("stream"),
+        help_text=_("Leave empty for every stream of the level."),
     )
     scale = models.PositiveSmallIntegerField(_("marks out of"), default=20)
     tests_per_semester = models.PositiveSmallIntegerField(_("tests per semester"), default=2)
@@ -174,6 +194,22 @@ class AssessmentRule(models.Model):
     max_repetitions_in_cycle = models.PositiveSmallIntegerField(
         _("maximum repetitions in the cycle"), default=1
     )
+    absence_policy = models.CharField(
+        _("a missed test"),
+        max_length=8,
+        choices=AbsencePolicy.choices,
+        default=AbsencePolicy.EXCLUDE,
+    )
+    max_tests_per_day = models.PositiveSmallIntegerField(
+        _("tests a class may sit in one day"),
+        default=2,
+        help_text=_("More are allowed, with a warning in the test calendar."),
+    )
+    max_tests_per_week = models.PositiveSmallIntegerField(
+        _("tests a class may sit in one week"),
+        default=5,
+        help_text=_("More are allowed, with a warning in the test calendar."),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -181,7 +217,20 @@ class AssessmentRule(models.Model):
         verbose_name = _("assessment rule")
         verbose_name_plural = _("assessment rules")
         constraints = [
-            models.UniqueConstraint(fields=["school_year", "level"], name="assessment_rule_unique"),
+            models.UniqueConstraint(
+                fields=["school_year", "level"],
+                condition=Q(stream__isnull=True),
+                name="assessment_rule_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["school_year", "level", "stream"],
+                condition=Q(stream__isnull=False),
+                name="assessment_rule_stream_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_tests_per_day__gte=1, max_tests_per_week__gte=1),
+                name="assessment_rule_calendar_limits",
+            ),
             models.CheckConstraint(
                 condition=Q(scale__in=[10, 20]), name="assessment_rule_scale_10_or_20"
             ),
@@ -205,7 +254,13 @@ class AssessmentRule(models.Model):
         ]
 
     def __str__(self) -> str:
+        if self.stream_id:
+            return f"{self.school_year} · {self.stream.code}"
         return f"{self.school_year} · {self.level.code}"
+
+    def clean(self) -> None:
+        if self.stream_id and self.level_id and self.stream.level_id != self.level_id:
+            raise ValidationError({"stream": _("The stream must belong to the level.")})
 
 
 class ExamRule(models.Model):

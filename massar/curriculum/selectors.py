@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 
 from massar.territory.models import SchoolYear
 
@@ -30,8 +30,18 @@ def allocations_for(*, school_year: SchoolYear, stream: Stream) -> QuerySet[Subj
     )
 
 
-def assessment_rule_for(*, school_year: SchoolYear, level: Level) -> AssessmentRule | None:
-    return AssessmentRule.objects.filter(school_year=school_year, level=level).first()
+def assessment_rule_for(
+    *, school_year: SchoolYear, level: Level, stream: Stream | None = None
+) -> AssessmentRule | None:
+    """The rule of a stream when it has its own, else the level's (one query)."""
+    rules = AssessmentRule.objects.filter(school_year=school_year, level=level)
+    if stream is None:
+        return rules.filter(stream__isnull=True).first()
+    return (
+        rules.filter(Q(stream=stream) | Q(stream__isnull=True))
+        .order_by(F("stream_id").asc(nulls_last=True))
+        .first()
+    )
 
 
 def mention_for(*, school_year: SchoolYear, average: Decimal) -> MentionBand | None:

@@ -29,4 +29,5 @@ urlpatterns = [
     path("", include("massar.schooling.urls")),
     path("", include("massar.staff.urls")),
     path("", include("massar.timetable.urls")),
+    path("", include("massar.assessment.urls")),
 ]

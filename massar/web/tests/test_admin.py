@@ -33,6 +33,9 @@ def rule_form(rule: AssessmentRule, **changes) -> dict:
         "rounding": rule.rounding,
         "pass_threshold": rule.pass_threshold,
         "max_repetitions_in_cycle": rule.max_repetitions_in_cycle,
+        "absence_policy": rule.absence_policy,
+        "max_tests_per_day": rule.max_tests_per_day,
+        "max_tests_per_week": rule.max_tests_per_week,
     }
     data.update(changes)
     return data

@@ -1,0 +1,3 @@
+"""URLs of the assessment pages: calendar (see the views modules)."""
+
+urlpatterns: list = []

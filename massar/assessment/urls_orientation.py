@@ -1,0 +1,3 @@
+"""URLs of the assessment pages: orientation (see the views modules)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""URLs of the assessment pages: results (see the views modules)."""
+
+urlpatterns: list = []
