@@ -18,6 +18,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from massar.accounts.api import LockedOut
 from massar.accounts.api import router as accounts_router
 from massar.accounts.api_auth import bearer
+from massar.assessment.api_calendar import router as calendar_router
 from massar.core.errors import DomainError
 from massar.schooling.api import router as schooling_router
 from massar.staff.api import router as staff_router
@@ -105,3 +106,4 @@ api.add_router("/", certificates_router)
 api.add_router("/", schooling_router)
 api.add_router("/", staff_router)
 api.add_router("/", timetable_router)
+api.add_router("/", calendar_router)

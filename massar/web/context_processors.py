@@ -54,6 +54,7 @@ def navigation(request) -> list[NavItem]:
         items.append(NavItem("my-classes", _("My classes"), reverse("staff:my_classes")))
     if not scope.is_empty:
         items.append(NavItem("timetable", _("Timetable"), reverse("timetable:mine")))
+        items.append(NavItem("test-calendar", _("Test calendar"), reverse("assessment:calendar")))
     # Online pre-registration: the school's review queue, and a parent's own requests. Anyone
     # without a role may be a parent signing up (no query); a parent (only role) sees it once
     # they own a request (one indexed query); staff roles are not asked, to keep pages cheap.

@@ -64,6 +64,11 @@ def test_the_openapi_document_lists_every_endpoint_and_the_bearer_scheme(client)
         "/api/v1/establishments/{code}/school-map",
         "/api/v1/timetables/generator-runs",
         "/api/v1/timetables/generator-runs/{public_id}",
+        "/api/v1/classes/{public_id}/tests",
+        "/api/v1/me/tests",
+        "/api/v1/students/{code}/tests",
+        "/api/v1/tests",
+        "/api/v1/tests/{public_id}",
     }
     assert schema["components"]["securitySchemes"]["BearerToken"]["scheme"] == "bearer"
     assert "security" not in schema["paths"]["/api/v1/auth/token"]["post"]
