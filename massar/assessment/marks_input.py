@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from massar.core.errors import ValidationFailed
 
 #: How "absent" may be written (compared case-insensitively, spaces ignored).
-ABSENT_WORDS = frozenset({"abs", "absent", "absente", "a", "غ", "غائب", "غائبة"})
+ABSENT_WORDS = frozenset({"abs", "absent", "absente", "غ", "غائب", "غائبة"})
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,8 @@ def parse_mark(raw, *, scale: int) -> Cell:
     if text.lower() in ABSENT_WORDS:
         return ABSENT
     try:
+        if "e" in text.lower():  # "1e1" is a number to Python, not a mark to a teacher
+            raise InvalidOperation
         value = Decimal(text.replace(",", ".").replace("٫", "."))
     except InvalidOperation:
         raise ValidationFailed(
@@ -63,4 +65,5 @@ def parse_mark(raw, *, scale: int) -> Cell:
         )
     if value != value.quantize(Decimal("0.01")):
         raise ValidationFailed(_("A mark has at most two decimals."), code="too_many_decimals")
-    return Cell(value=value.quantize(Decimal("0.01")))
+    # "+ 0" turns a typed "-0" into 0.00 rather than -0.00.
+    return Cell(value=value.quantize(Decimal("0.01")) + 0)

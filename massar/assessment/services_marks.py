@@ -3,10 +3,11 @@
 
 Every save is all or nothing: each cell is checked (range, scale, a pupil of the sheet, a test
 column of the sheet), the sheet must be open and its entry window open, and every row must still
-be at the version the editor started from. Rows are locked in id order for the length of the
-transaction, so that concurrent saves of the same sheet queue instead of deadlocking; a row
-someone else saved meanwhile refuses the whole save with ``StaleMarks``, which carries the
-current values to show. History rows are written for every changed row.
+be at the version the editor started from. The sheet's row is locked (``SELECT … FOR UPDATE``)
+for the length of the transaction, so that concurrent saves of one sheet queue in one order
+instead of deadlocking; a row someone else saved meanwhile refuses the whole save with
+``StaleMarks``, which carries the current values to show. History rows are written for every
+changed row, and the class's results are recomputed once the save is committed.
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ from .models import (
 from .rules import require_entry_open, rule_for_class
 
 TEST_FIELDS = ("test_1", "test_2", "test_3", "test_4")
+#: Up to this many changed rows are written one by one; more in one bulk update.
+SMALL_SAVE = 3
 ABSENT_OF = {
     "test_1": "absent_1",
     "test_2": "absent_2",
@@ -49,6 +52,25 @@ ABSENT_OF = {
     "test_4": "absent_4",
     "activities": "activities_absent",
 }
+
+
+SAVED_FIELDS = [
+    *TEST_FIELDS,
+    *ABSENT_OF.values(),
+    "activities",
+    "appreciation",
+    "version",
+    "updated_by",
+    "updated_at",
+]
+
+
+def _recompute_after_commit(school_class: SchoolClass, semester: int) -> None:
+    """Recompute the class's results of ``semester`` (and the year) once the marks are
+    committed: a few set-based statements (see ``computation``)."""
+    from .computation import recompute_class
+
+    transaction.on_commit(lambda: recompute_class(school_class, semester=semester))
 
 
 class StaleMarks(DomainError):
@@ -246,22 +268,16 @@ def marks_save(
         row.version += 1
         row.updated_by = actor
         row.updated_at = now
+    if len(changed) <= SMALL_SAVE:
+        # A row or two (the usual save from the sheet): a plain UPDATE and its history row
+        # each, cheaper than the CASE expressions of a bulk update.
+        for row in changed:
+            row._history_user = actor
+            row.save(update_fields=SAVED_FIELDS)
+    else:
+        bulk_update_with_history(changed, MarkRow, SAVED_FIELDS, batch_size=500, default_user=actor)
     if changed:
-        bulk_update_with_history(
-            changed,
-            MarkRow,
-            [
-                *TEST_FIELDS,
-                *ABSENT_OF.values(),
-                "activities",
-                "appreciation",
-                "version",
-                "updated_by",
-                "updated_at",
-            ],
-            batch_size=500,
-            default_user=actor,
-        )
+        _recompute_after_commit(school_class, sheet.semester)
     return SaveResult(
         saved_rows=len(changed),
         versions={row.enrolment_id: row.version for row in rows.values()},
@@ -377,6 +393,11 @@ def change_request_create(
         raise ValidationFailed(_("Give the reason for the correction."), code="reason")
     rule = rule_for_class(sheet.school_class)
     cell = parse_mark(raw, scale=rule.scale)
+    if cell.is_empty:
+        raise ValidationFailed(
+            _("A validated sheet has no empty cell: give the corrected mark, or ABS."),
+            code="empty",
+        )
     if cell == cell_of(row, field_name):
         raise ValidationFailed(_("The corrected mark is the same as the mark."), code="same")
     if ChangeRequest.objects.filter(
@@ -405,7 +426,7 @@ def change_request_decide(
 ) -> ChangeRequest:
     """The director approves (the mark is corrected, with history) or refuses a request."""
     request = (
-        ChangeRequest.objects.select_for_update()
+        ChangeRequest.objects.select_for_update(of=("self",))
         .select_related("row__sheet__establishment", "row__sheet__school_class")
         .get(pk=request.pk)
     )
@@ -420,7 +441,9 @@ def change_request_decide(
         row.version += 1
         row.updated_by = actor
         row._change_reason = request.reason
+        row._history_user = actor
         row.save()
+        _recompute_after_commit(sheet.school_class, sheet.semester)
     request.status = ChangeRequestStatus.APPROVED if approve else ChangeRequestStatus.REFUSED
     request.decided_by = actor
     request.decided_at = timezone.now()

@@ -614,3 +614,60 @@ SEX_ALIASES = {
 def parse_sex(raw: str) -> str | None:
     """``M``/``F``, ``ذكر``/``أنثى`` and their French words, as the national system writes them."""
     return SEX_ALIASES.get((raw or "").strip().lower())
+
+
+@transaction.atomic
+def enrolments_record_decisions(*, actor, decisions: dict[int, tuple[str, object]]) -> int:
+    """Write the class council's year decisions on the enrolments, set-based, with history.
+
+    ``decisions`` maps an enrolment id to ``(decision, annual_average)`` (a ``YearDecision``
+    value, and a ``Decimal`` or ``None``). Every enrolment must be an active one of a school
+    ``actor`` runs; otherwise nothing is written. Returns how many enrolments were written.
+    """
+    from decimal import Decimal, InvalidOperation
+
+    from simple_history.utils import bulk_update_with_history
+
+    from .models import YearDecision
+
+    if not decisions:
+        return 0
+    allowed = set(YearDecision.values)
+    for decision, average in decisions.values():
+        if decision not in allowed:
+            raise ValidationFailed(_("Choose a decision for every pupil."), code="bad_decision")
+        if average is not None:
+            try:
+                value = Decimal(average)
+            except (InvalidOperation, TypeError, ValueError) as error:
+                raise ValidationFailed(
+                    _("An annual average is not a number."), code="bad_average"
+                ) from error
+            if not Decimal(0) <= value <= Decimal(20):
+                raise ValidationFailed(
+                    _("An annual average must be between 0 and 20."), code="bad_average"
+                )
+    enrolments = list(
+        Enrolment.objects.filter(pk__in=list(decisions), status__in=ACTIVE_ENROLMENT_STATUSES)
+        .select_related("establishment")
+        .order_by("pk")
+    )
+    if len(enrolments) != len(decisions):
+        raise NotFound()
+    for establishment in {e.establishment_id: e.establishment for e in enrolments}.values():
+        access.require_write_at(actor, establishment)
+    now = timezone.now()
+    for enrolment in enrolments:
+        decision, average = decisions[enrolment.pk]
+        enrolment.decision = decision
+        enrolment.annual_average = None if average is None else Decimal(average)
+        enrolment.updated_at = now
+    bulk_update_with_history(
+        enrolments,
+        Enrolment,
+        ["decision", "annual_average", "updated_at"],
+        batch_size=500,
+        default_user=actor,
+        default_date=now,
+    )
+    return len(enrolments)

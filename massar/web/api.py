@@ -19,6 +19,8 @@ from massar.accounts.api import LockedOut
 from massar.accounts.api import router as accounts_router
 from massar.accounts.api_auth import bearer
 from massar.assessment.api_calendar import router as calendar_router
+from massar.assessment.api_marks import router as marks_router
+from massar.assessment.api_results import router as results_router
 from massar.core.errors import DomainError
 from massar.schooling.api import router as schooling_router
 from massar.staff.api import router as staff_router
@@ -107,3 +109,5 @@ api.add_router("/", schooling_router)
 api.add_router("/", staff_router)
 api.add_router("/", timetable_router)
 api.add_router("/", calendar_router)
+api.add_router("/", marks_router)
+api.add_router("/", results_router)

@@ -55,6 +55,19 @@ def navigation(request) -> list[NavItem]:
     if not scope.is_empty:
         items.append(NavItem("timetable", _("Timetable"), reverse("timetable:mine")))
         items.append(NavItem("test-calendar", _("Test calendar"), reverse("assessment:calendar")))
+    if scope.has_role(Role.TEACHER, Role.DIRECTOR, Role.STAFF):
+        items.append(NavItem("mark-sheets", _("Mark sheets"), reverse("assessment:marks_home")))
+    if scope.has_role(Role.DIRECTOR, Role.STAFF):
+        items.append(NavItem("councils", _("Class councils"), reverse("assessment:council_home")))
+    if scope.has_role(Role.DIRECTOR):
+        items.append(
+            NavItem("publication", _("Publication"), reverse("assessment:results_publication_home"))
+        )
+    if scope.has_role(Role.STUDENT, Role.PARENT):
+        items.append(NavItem("results", _("Results"), reverse("assessment:results_family")))
+        items.append(
+            NavItem("orientation", _("Orientation"), reverse("assessment:orientation_mine"))
+        )
     # Online pre-registration: the school's review queue, and a parent's own requests. Anyone
     # without a role may be a parent signing up (no query); a parent (only role) sees it once
     # they own a request (one indexed query); staff roles are not asked, to keep pages cheap.

@@ -20,6 +20,7 @@ from massar.territory.models import (
 )
 
 from . import data
+from .assessment import seed_demo_assessment
 from .organisation import seed_demo_organisation
 from .preregistrations import seed_demo_preregistrations
 from .students import seed_demo_students
@@ -101,6 +102,7 @@ def seed_demo() -> Counter:
     _link_demo_parent(created)
     _link_demo_pupil(created)
     created.update(seed_demo_organisation(school_code=DEMO_LYCEE, year=year))
+    created.update(seed_demo_assessment(school_code=DEMO_LYCEE, year=year))
     created.update(seed_demo_preregistrations())
     return created
 

@@ -69,6 +69,9 @@ def test_the_openapi_document_lists_every_endpoint_and_the_bearer_scheme(client)
         "/api/v1/students/{code}/tests",
         "/api/v1/tests",
         "/api/v1/tests/{public_id}",
+        "/api/v1/classes/{class_id}/marks/{subject_code}",
+        "/api/v1/students/{code}/results",
+        "/api/v1/students/{code}/report-cards/{period}.pdf",
     }
     assert schema["components"]["securitySchemes"]["BearerToken"]["scheme"] == "bearer"
     assert "security" not in schema["paths"]["/api/v1/auth/token"]["post"]
