@@ -62,6 +62,6 @@ bench: install
 	$(RUN) python benchmarks/timetable_conflicts.py
 	$(RUN) python benchmarks/timetable_generation_run.py
 	$(RUN) python benchmarks/timetable_generator.py
-	$(RUN) python benchmarks/assessment_averages.py
+	$(RUN) python benchmarks/assessment_averages.py --pupils 100000
 	$(RUN) python benchmarks/assessment_sheet_saves.py
 	$(RUN) python benchmarks/assessment_report_cards.py

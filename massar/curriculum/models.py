@@ -184,7 +184,11 @@ class AssessmentRule(models.Model):
         default=Decimal("0.25"),
         help_text=_("Subject mark = (1 − weight) × mean of tests + weight × activities."),
     )
-    decimals = models.PositiveSmallIntegerField(_("decimal places"), default=2)
+    # Results are stored with two decimals (marks on the report card are shown so): a rule may
+    # round to fewer, never to more.
+    decimals = models.PositiveSmallIntegerField(
+        _("decimal places"), default=2, validators=[MaxValueValidator(2)]
+    )
     rounding = models.CharField(
         _("rounding"), max_length=10, choices=RoundingMode.choices, default=RoundingMode.HALF_UP
     )
@@ -245,7 +249,7 @@ class AssessmentRule(models.Model):
                 name="assessment_rule_activities_weight_range",
             ),
             models.CheckConstraint(
-                condition=Q(decimals__lte=3), name="assessment_rule_decimals_range"
+                condition=Q(decimals__lte=2), name="assessment_rule_decimals_range"
             ),
             models.CheckConstraint(
                 condition=Q(pass_threshold__gte=0, pass_threshold__lte=F("scale")),

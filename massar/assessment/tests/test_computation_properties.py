@@ -43,7 +43,7 @@ def sheets(draw):
     rule = Rule(
         activities_weight=draw(hundredths(0, 100)),
         absence_policy=draw(st.sampled_from([AbsencePolicy.EXCLUDE, AbsencePolicy.ZERO])).value,
-        # 3 decimals is allowed by the rule, but results are stored with 2
+        # results are stored with 2 decimals, so a rule rounds to at most 2
         decimals=draw(st.integers(0, 2)),
         rounding=draw(st.sampled_from(list(RoundingMode))).value,
     )
