@@ -15,6 +15,7 @@ input names. Every assessment view and endpoint fetches its objects through thes
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from django.db.models import Q, QuerySet
@@ -73,6 +74,16 @@ def reads_school(actor, establishment: Establishment) -> bool:
     return read_scope(actor).covers(establishment)
 
 
+_CODE = re.compile(r"^[A-Z0-9_-]{1,20}$")
+
+
+def _code(value) -> str:
+    """A code from user input (establishment, subject, code Massar), upper-cased; ``""`` when
+    it cannot be one (a NUL byte or odd characters would otherwise reach the database)."""
+    code = str(value or "").strip().upper()
+    return code if _CODE.match(code) else ""
+
+
 def _uuid(value) -> uuid.UUID:
     try:
         return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
@@ -88,7 +99,7 @@ def _has_role(actor, role: str) -> bool:
 
 
 def _establishment_in(scope: Scope, code: str) -> Establishment:
-    code = (code or "").strip().upper()
+    code = _code(code)
     found = (
         scope.filter_establishments(Establishment.objects.all()).filter(code=code).first()
         if code and not scope.is_empty
@@ -156,7 +167,7 @@ def access_class(*, actor, public_id, write: bool = False) -> SchoolClass:
 
 
 def access_subject(code: str) -> Subject:
-    code = (code or "").strip().upper()
+    code = _code(code)
     found = Subject.objects.filter(code=code).first() if code else None
     if found is None:
         raise NotFound()
@@ -280,7 +291,7 @@ def family_students(actor) -> QuerySet[Student]:
 def access_family_student(*, actor, code: str) -> Student:
     """A pupil, by code Massar, whose published results ``actor`` reads as the pupil or a
     parent. Another pupil's code — even of the same class — is ``NotFound``."""
-    code = (code or "").strip().upper()
+    code = _code(code)
     found = family_students(actor).filter(code_massar=code).first() if code else None
     if found is None:
         raise NotFound()
@@ -290,7 +301,7 @@ def access_family_student(*, actor, code: str) -> Student:
 def access_student_results(*, actor, code: str) -> Student:
     """A pupil whose published results ``actor`` reads: their own or their child's, or one
     enrolled this year at a school ``actor`` reads (officers, director, staff)."""
-    code = (code or "").strip().upper()
+    code = _code(code)
     if not code:
         raise NotFound()
     found = family_students(actor).filter(code_massar=code).first()

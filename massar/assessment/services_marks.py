@@ -143,13 +143,19 @@ def _may_edit(actor, school_class: SchoolClass, subject: Subject) -> bool:
 @transaction.atomic
 def sheet_open(*, actor, school_class: SchoolClass, subject: Subject, semester: int) -> MarkSheet:
     """The class × subject × semester sheet, created on first use with a row per pupil of the
-    class; pupils placed since get their row. Idempotent."""
+    class; pupils placed since get their row. Idempotent. For a reader who may not edit it, the
+    existing sheet only (``NotFound`` when none was started)."""
     if semester not in Semester.values:
         raise ValidationFailed(_("The semester is 1 or 2."), code="semester")
-    if not _may_edit(actor, school_class, subject) and not access.reads_school(
-        actor, school_class.establishment
-    ):
-        raise NotFound()
+    may_edit = _may_edit(actor, school_class, subject)
+    if not may_edit:
+        # A reader (an officer) sees a sheet as it is: reading never creates one or adds rows.
+        found = MarkSheet.objects.filter(
+            school_class=school_class, subject=subject, semester=semester
+        ).first()
+        if found is None or not access.reads_school(actor, school_class.establishment):
+            raise NotFound()
+        return found
     assignment = (
         TeachingAssignment.objects.filter(school_class=school_class, subject=subject)
         .select_related("teacher")
